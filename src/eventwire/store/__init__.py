@@ -1,0 +1,1 @@
+"""The store: articles and their records in SQLite (default) or PostgreSQL."""
