@@ -103,7 +103,8 @@ class Analyzer:
 
     @property
     def model_name(self) -> str:
-        return f"{self.nlp.meta.get('name', '?')}-{self.nlp.meta.get('version', '?')}"
+        meta = self.nlp.meta
+        return f"{meta.get('lang', 'xx')}_{meta.get('name', '?')}-{meta.get('version', '?')}"
 
     def analyze(self, article: Article) -> Analysis:
         return next(iter(self.analyze_many([article])))

@@ -1,0 +1,303 @@
+"""Ingest: articles in, analysed, stored once each, resumable at any moment.
+
+The flow has one writer. Articles are read from the sources; an article whose
+content hash is already stored is skipped *before* it is analysed, so a rerun after
+a crash costs little; the others are grouped into batches and analysed by a runner
+(in this process, or on Dask workers that each load the analyser once), and the
+results are written by the calling process through the store, one transaction per
+article, in input order. Killing the process at any moment therefore loses at most
+the articles in flight, which the next run analyses again; nothing is written twice
+because the store keeps content hashes unique.
+
+>>> with open_store("events.db") as store, LocalRunner() as runner:
+...     summary = ingest(read_paths(["news/"]), store, runner)
+
+Runners: :class:`LocalRunner` (one process) and :class:`DaskRunner` (a local
+``LocalCluster`` or an existing scheduler). Both call :func:`analyze_batch`, so the
+records are identical whichever runs them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import logging
+from collections import deque
+from dataclasses import dataclass
+from typing import Callable, Iterable, Iterator, Optional, Protocol, Union
+
+from .errors import BadRecord, EventwireError
+from .models import Analysis, Article
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BATCH = 16
+
+
+@dataclass(frozen=True)
+class Failure:
+    """An article the analyser could not process (its neighbours are not affected)."""
+
+    article_id: str
+    message: str
+
+
+@dataclass
+class Summary:
+    """Counts of one ingest run. ``duplicates`` counts articles already stored."""
+
+    new: int = 0
+    duplicates: int = 0
+    near_duplicates: int = 0
+    bad: int = 0
+    failed: int = 0
+
+    @property
+    def stored(self) -> int:
+        return self.new + self.near_duplicates
+
+    @property
+    def seen(self) -> int:
+        return self.new + self.duplicates + self.near_duplicates
+
+    def __str__(self) -> str:
+        text = (
+            f"{self.new} new, {self.duplicates} duplicates, "
+            f"{self.near_duplicates} near-duplicates, {self.bad} bad"
+        )
+        return text + (f", {self.failed} failed" if self.failed else "")
+
+    def as_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+
+BatchResult = tuple[str, list[Union[Analysis, Failure]]]
+
+
+@functools.lru_cache(maxsize=2)
+def worker_analyzer(model: Optional[str], batch_size: int):
+    """The analyser of this process, loaded once (on a Dask worker: once per worker)."""
+    from .pipeline import Analyzer
+
+    return Analyzer(model, batch_size=batch_size)
+
+
+def analyze_batch(articles: list[Article], model: Optional[str] = None, batch_size: int = DEFAULT_BATCH) -> BatchResult:
+    """Analyse a batch; returns ``(model name, records)`` with a :class:`Failure` for any article that breaks.
+
+    The batch goes through ``nlp.pipe`` at once; if that raises, the articles are
+    analysed one by one so that only the broken one is lost.
+    """
+    analyzer = worker_analyzer(model, batch_size)
+    try:
+        return analyzer.model_name, list(analyzer.analyze_many(articles))
+    except Exception:  # one broken article: find it, keep the rest
+        log.debug("batch failed, analysing its %d articles one by one", len(articles), exc_info=True)
+    out: list[Union[Analysis, Failure]] = []
+    for article in articles:
+        try:
+            out.append(analyzer.analyze(article))
+        except Exception as exc:  # the analyser's bug must not stop the run
+            log.debug("analysis of %s failed", article.id, exc_info=True)
+            out.append(Failure(article.id, f"{exc.__class__.__name__}: {exc}"))
+    return analyzer.model_name, out
+
+
+class Runner(Protocol):
+    def map(self, batches: Iterable[list[Article]]) -> Iterator[tuple[list[Article], BatchResult]]:
+        """Analyse batches; yield ``(batch, result)`` in the order the batches came."""
+
+
+class LocalRunner:
+    """Analyse in this process."""
+
+    def __init__(self, model: Optional[str] = None, batch_size: int = DEFAULT_BATCH):
+        self.model = model
+        self.batch_size = batch_size
+
+    def __enter__(self) -> "LocalRunner":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
+
+    def map(self, batches: Iterable[list[Article]]) -> Iterator[tuple[list[Article], BatchResult]]:
+        for batch in batches:
+            yield batch, analyze_batch(batch, self.model, self.batch_size)
+
+
+class DaskRunner:
+    """Analyse on Dask workers: a new ``LocalCluster`` of ``workers`` processes, or the
+    scheduler at ``address``. At most ``max_inflight`` batches are submitted and not yet
+    collected, so memory stays flat however long the input."""
+
+    def __init__(
+        self,
+        address: Optional[str] = None,
+        *,
+        workers: Optional[int] = None,
+        model: Optional[str] = None,
+        batch_size: int = DEFAULT_BATCH,
+        max_inflight: Optional[int] = None,
+        memory_limit: str = "auto",
+    ):
+        if (address is None) == (workers is None):
+            raise ValueError("give either a scheduler address or a number of workers")
+        self.address = address
+        self.workers = workers
+        self.model = model
+        self.batch_size = batch_size
+        self.max_inflight = max_inflight
+        self.memory_limit = memory_limit
+        self.client = None
+        self.cluster = None
+
+    def __enter__(self) -> "DaskRunner":
+        from dask.distributed import Client, LocalCluster
+
+        try:
+            if self.address is None:
+                self.cluster = LocalCluster(
+                    n_workers=self.workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    memory_limit=self.memory_limit,
+                )
+                self.client = Client(self.cluster)
+            else:
+                self.client = Client(self.address, timeout="30s")
+        except (OSError, TimeoutError) as exc:
+            self.close()
+            raise EventwireError(f"cannot reach the Dask scheduler {self.address or ''}: {exc}", code="E401") from None
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self.client is not None:
+            self.client.close()
+            self.client = None
+        if self.cluster is not None:
+            self.cluster.close()
+            self.cluster = None
+
+    def n_workers(self) -> int:
+        if self.client is None:
+            return self.workers or 1
+        return max(1, len(self.client.scheduler_info().get("workers", {})))
+
+    def map(self, batches: Iterable[list[Article]]) -> Iterator[tuple[list[Article], BatchResult]]:
+        if self.client is None:
+            raise RuntimeError("DaskRunner must be used as a context manager")
+        limit = self.max_inflight or 2 * self.n_workers() + 1
+        inflight: deque = deque()
+        for batch in batches:
+            future = self.client.submit(analyze_batch, batch, self.model, self.batch_size, pure=False)
+            inflight.append((batch, future))
+            while len(inflight) >= limit:
+                done, fut = inflight.popleft()
+                yield done, fut.result()
+                fut.release()
+        while inflight:
+            done, fut = inflight.popleft()
+            yield done, fut.result()
+            fut.release()
+
+
+def ingest(
+    items: Iterable[Union[Article, BadRecord]],
+    store,
+    runner: Runner,
+    *,
+    batch_size: int = DEFAULT_BATCH,
+    on_bad: Optional[Callable[[Exception], None]] = None,
+    advance: Optional[Callable[[int], None]] = None,
+) -> Summary:
+    """Read, skip what is stored, analyse, store; returns the counts.
+
+    ``items`` is the stream of :mod:`eventwire.sources`. ``on_bad`` is called with each
+    bad record and each article that could not be analysed or stored; ``advance`` with
+    the number of items finished, for a progress bar.
+    """
+    summary = Summary()
+    report = on_bad or (lambda exc: log.warning("%s", exc))
+    step = advance or (lambda n: None)
+    # Articles in flight by content hash, with later copies of the same text seen meanwhile.
+    pending: dict[str, list[Article]] = {}
+
+    def batches() -> Iterator[list[Article]]:
+        batch: list[Article] = []
+        for item in items:
+            if isinstance(item, BadRecord):
+                summary.bad += 1
+                report(item)
+                step(1)
+                continue
+            digest = item.content_hash
+            if digest in pending:
+                pending[digest].append(item)
+                continue
+            if store.has(digest):
+                summary.duplicates += 1
+                if item.url:
+                    store.add_url(digest, item.url)
+                step(1)
+                continue
+            pending[digest] = []
+            batch.append(item)
+            if len(batch) >= batch_size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    for batch, (model, results) in runner.map(batches()):
+        for article, result in zip(batch, results):
+            copies = pending.pop(article.content_hash, [])
+            stored = False
+            if isinstance(result, Failure):
+                summary.failed += 1
+                report(EventwireError(f"article {article.id}: analysis failed ({result.message})", code="E402"))
+            else:
+                try:
+                    res = store.add(article, result, model=model)
+                except EventwireError as exc:
+                    summary.failed += 1
+                    report(EventwireError(f"article {article.id}: not stored ({exc})", code="E403"))
+                else:
+                    stored = True
+                    _count(summary, res.status)
+            for copy in copies:
+                if stored:
+                    summary.duplicates += 1
+                    if copy.url:
+                        store.add_url(copy.content_hash, copy.url)
+                else:
+                    summary.failed += 1
+            step(1 + len(copies))
+    return summary
+
+
+def _count(summary: Summary, status: str) -> None:
+    if status == "new":
+        summary.new += 1
+    elif status == "near-duplicate":
+        summary.near_duplicates += 1
+    else:
+        summary.duplicates += 1
+
+
+def make_runner(
+    *, workers: Optional[int] = None, dask: Optional[str] = None, model: Optional[str] = None, batch_size: int = DEFAULT_BATCH
+):
+    """The runner for the CLI options: ``--dask`` address, ``--workers N`` (N > 1 or given), else local."""
+    if dask:
+        return DaskRunner(dask, model=model, batch_size=batch_size)
+    if workers:
+        return DaskRunner(workers=workers, model=model, batch_size=batch_size)
+    return LocalRunner(model, batch_size)
