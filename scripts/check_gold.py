@@ -13,7 +13,9 @@ null) and a ``kind`` (direct, indirect, mixed); every event has ``source`` and
 ``target`` actor codes (target may be null), a two-digit ``root`` (01-20) and/or a
 ``cameo`` code starting with it, and a ``date`` that is an ISO date at year, month or
 day precision, or null; every place is a string found in the title or text; every time
-has a ``text`` found in the title or text and a ``value`` that is an ISO date or null.
+has a ``text`` found in the title or text and a ``value`` that is an ISO date (or ISO
+week ``2023-W12``, or a TIMEX3 season, quarter, decade or century: ``2022-SU``, ``200``),
+or null. A quote's ``contains`` may come from the title (a quote in a headline).
 
 Exits 1 when any file has a problem (printed one per line as ``FILE:LINE: message``),
 0 otherwise. ``check_file`` and ``check_record`` can be imported (tests do).
@@ -30,6 +32,9 @@ from pathlib import Path
 from typing import Any, Iterator, Optional
 
 QUOTE_KINDS = {"direct", "indirect", "mixed"}
+REPORTING = re.compile(
+    r"\b(said|says|told|tells|added|adds|stated|declared|noted|warned|wrote|according to|announced)\b", re.I
+)
 CONTAINS_MIN, CONTAINS_MAX = 15, 60
 ROOT_RE = re.compile(r"^(0[1-9]|1[0-9]|20)$")
 CAMEO_RE = re.compile(r"^(0[1-9]|1[0-9]|20)\d{0,2}$")
@@ -38,6 +43,9 @@ CAMEO_RE = re.compile(r"^(0[1-9]|1[0-9]|20)\d{0,2}$")
 ACTOR_RE = re.compile(r"^[A-Z]{3}(?:[A-Z]{3})*$")
 DATE_RE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 WEEK_RE = re.compile(r"^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$")
+# Time values may also use the TIMEX3 forms ISO dates cannot express: season, quarter,
+# half year, decade ("201" = the 2010s), century ("19").
+TIMEX_RE = re.compile(r"^(?:\d{4}-(?:SP|SU|FA|WI|Q[1-4]|H[12])|\d{3}|\d{2})$")
 ANNOTATION_KEYS = ("quotes", "events", "places", "times")
 CORPUS_KEYS = ("id", "title", "text", "published", "source", "url")
 
@@ -46,11 +54,11 @@ class Problem(str):
     """One problem, formatted ``FILE:LINE: message``."""
 
 
-def iso_date(value: Any, *, allow_week: bool = False) -> bool:
+def iso_date(value: Any, *, allow_timex: bool = False) -> bool:
     """True for ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` naming a real date."""
     if not isinstance(value, str):
         return False
-    if allow_week and WEEK_RE.match(value):
+    if allow_timex and (WEEK_RE.match(value) or TIMEX_RE.match(value)):
         return True
     if not DATE_RE.match(value):
         return False
@@ -66,7 +74,7 @@ def _in_article(needle: str, rec: dict) -> bool:
     return needle in rec.get("text", "") or needle in (rec.get("title") or "")
 
 
-def _check_quote(q: Any, text: str) -> Iterator[str]:
+def _check_quote(q: Any, text: str, title: str) -> Iterator[str]:
     if not isinstance(q, dict):
         yield "quote is not an object"
         return
@@ -81,8 +89,8 @@ def _check_quote(q: Any, text: str) -> Iterator[str]:
         else:
             if not CONTAINS_MIN <= len(c) <= CONTAINS_MAX:
                 yield f"quote 'contains' has {len(c)} chars (needs {CONTAINS_MIN}-{CONTAINS_MAX}): {c!r}"
-            if c not in text:
-                yield f"quote 'contains' is not an exact substring of text: {c!r}"
+            if c not in text and c not in title:
+                yield f"quote 'contains' is not an exact substring of text (or title): {c!r}"
             elif c != c.strip():
                 yield f"quote 'contains' starts or ends with whitespace: {c!r}"
     if has_span:
@@ -91,6 +99,12 @@ def _check_quote(q: Any, text: str) -> Iterator[str]:
             yield f"quote 'span' is not [start, end]: {s!r}"
         elif not 0 <= s[0] < s[1] <= len(text):
             yield f"quote 'span' {s!r} out of range (text has {len(text)} chars)"
+    speaker = q.get("speaker")
+    if isinstance(q.get("contains"), str) and isinstance(speaker, str) and speaker.split():
+        surname = speaker.split()[-1]
+        c = q["contains"]
+        if re.search(rf"\b{re.escape(surname)}\b", c) and REPORTING.search(c):
+            yield f"quote 'contains' holds the attribution (speaker and reporting verb), not only the content: {c!r}"
     if "speaker" not in q:
         yield "quote has no 'speaker' (use null when nobody can be named)"
     elif q["speaker"] is not None and (not isinstance(q["speaker"], str) or not q["speaker"].strip()):
@@ -145,8 +159,8 @@ def _check_time(t: Any, rec: dict) -> Iterator[str]:
         yield f"time 'text' not found in text: {tx!r}"
     if "value" not in t:
         yield f"time has no 'value' (use null when it cannot be resolved): {tx!r}"
-    elif t["value"] is not None and not iso_date(t["value"], allow_week=True):
-        yield f"time 'value' is not an ISO date or null: {t['value']!r}"
+    elif t["value"] is not None and not iso_date(t["value"], allow_timex=True):
+        yield f"time 'value' is not an ISO date, ISO week, TIMEX3 season/decade or null: {t['value']!r}"
 
 
 def check_record(rec: Any, *, corpus: bool = False) -> list[str]:
@@ -177,7 +191,7 @@ def check_record(rec: Any, *, corpus: bool = False) -> list[str]:
         if key in rec and not isinstance(rec[key], list):
             out.append(f"'{key}' must be a list")
     for i, q in enumerate(rec.get("quotes") or []):
-        out += [f"quotes[{i}]: {m}" for m in _check_quote(q, text)]
+        out += [f"quotes[{i}]: {m}" for m in _check_quote(q, text, rec.get("title") or "")]
     for i, e in enumerate(rec.get("events") or []):
         out += [f"events[{i}]: {m}" for m in _check_event(e, rec)]
     for i, p in enumerate(rec.get("places") or []):

@@ -1,57 +1,1102 @@
 """Actors: who the article is about, coded CAMEO-style (``RUSGOV``, ``IGOUNO``).
 
-STUB INTERFACE (to be deepened by the actors work): the component sets
-``doc._.actor_index`` to an :class:`ActorIndex`.
+The ``eventwire_actors`` component sets ``doc._.actor_index`` to an :class:`ActorIndex`:
+every actor of the document with all its mentions (doc character offsets), and lookups
+from text to actor (:meth:`ActorIndex.resolve`, :meth:`ActorIndex.for_token`).
+
+How actors are found, in one left-to-right pass over the document:
+
+- dictionary phrases (:mod:`eventwire.dictionaries`): countries by name, adjective and
+  demonym, capitals and seats of government (the government: ``Moscow``, ``the
+  Kremlin`` -> ``RUSGOV``), IGOs/NGOs, named groups, media, known office-holders;
+- people: spaCy PERSON entities and dictionary names, clustered by surname
+  ("Vladimir Putin" ... "Putin" ... "Mr Putin"), coded from the title the article
+  gives them ("Chinese Foreign Ministry spokesman Wang Wenbin" -> ``CHNGOV``), else from
+  the dictionary term in force on the publication date;
+- role noun phrases: country + role noun ("Ukrainian troops" -> ``UKRMIL``, "the
+  Russian foreign ministry" -> ``RUSGOV``); a singular person noun ("the Russian
+  leader", "the spokeswoman") refers back to the most recent person with a compatible
+  country, office and gender, else to the dictionary's office-holder on that date;
+- pronouns (he/she/it/they and their forms) refer back by gender, number, kind and
+  salience (subjects of the current and previous sentence first).
+
+Only antecedents before a mention are used, and nothing is guessed: an NP that cannot
+be tied to an actor resolves to None. Limits: no cataphora for pronouns; "they" for a
+coordination ("Russia and China ... they") resolves to None; a person the article names
+without any country, role or dictionary entry gets the empty code ``""``.
 """
 
 from __future__ import annotations
 
-from typing import Optional
+import bisect
+import datetime as dt
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, Optional
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from . import docext  # noqa: F401
+from .dictionaries import Dictionaries, Entry, Person, Role, load_dictionaries, norm_key, split_code
 from .models import Actor, ActorRef
+
+log = logging.getLogger(__name__)
+
+MAX_PHRASE_TOKENS = 8
+LOCATIVE_PREPS = frozenset(
+    {"in", "at", "near", "from", "inside", "outside", "across", "around", "throughout", "within", "into",
+     "through", "via", "along", "off", "beyond", "toward", "towards", "of"}
+)
+POSSESSIVE = frozenset({"'s", "'", "’s", "’"})
+TITLE_FILLERS = frozenset(
+    {"deputy", "acting", "senior", "top", "chief", "former", "ex", "then", "outgoing", "incoming", "newly",
+     "elected", "interim", "vice", "first", "second", "assistant", "under", "general", "foreign", "defence",
+     "defense", "interior", "finance", "state", "federal", "national", "regional", "local", "special",
+     "-", "of", "the", "for", "affairs", "'s", "’s", "and", "press", "presidential", "government",
+     "official", "party", "ruling", "military", "opposition", "veteran", "prominent", "exiled", "jailed",
+     "late", "current", "longtime", "long-time", "powerful", "influential", "embattled", "sitting"}
+)
+HONORIFICS = frozenset({"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "dr", "dr.", "sir", "dame", "lord",
+                        "lady", "madam", "madame", "monsieur", "herr", "frau", "sheikh", "prince", "princess"})
+PRONOUNS = {
+    "he": ("m", "sg", "subj"), "him": ("m", "sg", "obj"), "his": ("m", "sg", "poss"), "himself": ("m", "sg", "refl"),
+    "she": ("f", "sg", "subj"), "her": ("f", "sg", "obj"), "hers": ("f", "sg", "poss"), "herself": ("f", "sg", "refl"),
+    "it": ("n", "sg", "subj"), "its": ("n", "sg", "poss"), "itself": ("n", "sg", "refl"),
+    "they": ("p", "pl", "subj"), "them": ("p", "pl", "obj"), "their": ("p", "pl", "poss"),
+    "theirs": ("p", "pl", "poss"), "themselves": ("p", "pl", "refl"),
+}
+SPEECH_VERBS = frozenset(
+    {"say", "tell", "add", "write", "ask", "warn", "insist", "explain", "note", "argue", "claim", "deny", "state",
+     "declare", "announce", "reply", "respond", "stress", "urge", "accuse", "praise", "criticise", "criticize",
+     "speak", "post", "tweet", "answer", "recall", "acknowledge", "admit", "vow", "pledge", "promise"}
+)
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "agent"})
+PLURAL_DETS = frozenset({"two", "three", "both", "several", "many", "some", "all", "other", "few", "four"})
+INDEFINITE_DETS = frozenset({"a", "an", "another", "one"})
+MENTION_DETS = frozenset({"the", "a", "an", "this", "that", "these", "those", "his", "her", "its", "their", "our", "your", "my"})
+
+
+# ---------------------------------------------------------------------------
+# The index others read
 
 
 class ActorIndex:
     """The actors of one doc and a lookup from text to actor.
 
-    Offsets are doc character offsets.
+    Offsets are doc character offsets. ``actors`` are in order of first mention, with
+    ids ``a1``, ``a2`` ...
     """
 
-    def __init__(self, doc: Doc, actors: list[Actor]):
+    def __init__(self, doc: Doc, actors: list[Actor], token_actors: Optional[dict[int, str]] = None):
         self.doc = doc
         self.actors = actors
         self._by_id = {a.id: a for a in actors}
+        self._tokens = dict(token_actors or {})
+        spans = sorted((s, e, a.id) for a in actors for s, e in a.mentions)
+        self._starts = [s for s, _, _ in spans]
+        self._spans = spans
 
     def actor(self, actor_id: str) -> Actor:
         return self._by_id[actor_id]
 
     def at(self, start_char: int, end_char: int) -> Optional[Actor]:
-        """The actor with a mention overlapping ``[start_char, end_char)``."""
-        for actor in self.actors:
-            for s, e in actor.mentions:
-                if s < end_char and start_char < e:
-                    return actor
-        return None
+        """The actor with a mention overlapping ``[start_char, end_char)`` (the leftmost)."""
+        i = bisect.bisect_left(self._starts, end_char)
+        best = None
+        for s, e, aid in reversed(self._spans[:i]):
+            if s < end_char and start_char < e:
+                best = (s, aid)
+            elif e <= start_char and s < start_char - 200:
+                break
+        return self._by_id[best[1]] if best else None
 
     def resolve(self, span: Span) -> Optional[Actor]:
-        """The actor a noun phrase refers to (name, title, role noun or pronoun)."""
-        return self.at(span.start_char, span.end_char)
+        """The actor a noun phrase refers to (name, title, role noun or pronoun), or None.
+
+        The phrase's head decides: "Russian President Vladimir Putin" and "the Russian
+        leader" give the person, "Russia's annexation" gives None (an annexation is
+        not an actor), "Putin and Xi" gives the first conjunct.
+        """
+        if len(span) == 0:
+            return None
+        root = span.root
+        aid = self._tokens.get(root.i)
+        if aid is not None:
+            return self._by_id[aid]
+        # A flat proper-noun phrase whose head the parser put elsewhere in it.
+        for tok in span:
+            if tok.pos_ == "PROPN" and tok.i in self._tokens and tok.head.i in range(span.start, span.end):
+                return self._by_id[self._tokens[tok.i]]
+        return None
 
     def for_token(self, token: Token) -> Optional[Actor]:
         """The actor of the noun phrase headed by ``token``."""
+        aid = self._tokens.get(token.i)
+        if aid is not None:
+            return self._by_id[aid]
         sub = list(token.subtree)
         return self.resolve(self.doc[sub[0].i : sub[-1].i + 1])
+
+    def mention_at(self, token: Token) -> Optional[tuple[int, int]]:
+        """The mention span (doc chars) that contains ``token``, if any."""
+        for s, e, _ in self._spans:
+            if s <= token.idx < e:
+                return (s, e)
+        return None
 
     @staticmethod
     def ref(actor: Actor) -> ActorRef:
         return ActorRef(name=actor.name, code=actor.code, actor=actor.id, country=actor.country)
 
 
-@Language.component("eventwire_actors", requires=["doc.ents"], assigns=["doc._.actor_index"])
-def annotate_actors(doc: Doc) -> Doc:
-    doc._.actor_index = ActorIndex(doc, [])
-    return doc
+# ---------------------------------------------------------------------------
+# Working records
+
+
+@dataclass
+class _Actor:
+    name: str
+    code: str
+    country: Optional[str]
+    sector: Optional[str]
+    kind: str
+    gender: Optional[str] = None
+    offices: set = field(default_factory=set)
+    person: Optional[Person] = None
+    plural: bool = False
+    key: str = ""
+    mentions: list = field(default_factory=list)  # (start_tok, end_tok, subject_like)
+    tokens: set = field(default_factory=set)
+    surnames: set = field(default_factory=set)
+    forenames: set = field(default_factory=set)
+    explicit_code: bool = False
+    heads: set = field(default_factory=set)  # role nouns that named this actor ("ministry")
+    ev_country: Optional[str] = None  # what the article itself says, before the dictionary
+    ev_org: Optional[str] = None
+    ev_sector: Optional[str] = None
+
+    def recode(self) -> None:
+        """The code from the article's own evidence (organisation, else country + sector)."""
+        if self.ev_org:
+            self.code, self.country, self.sector = self.ev_org, *split_code(self.ev_org)
+        elif self.ev_country:
+            self.code, self.country, self.sector = self.ev_country + (self.ev_sector or ""), self.ev_country, self.ev_sector
+        elif self.ev_sector:
+            self.code, self.country, self.sector = self.ev_sector, None, self.ev_sector
+        else:
+            return
+        self.explicit_code = True
+
+
+@dataclass
+class _Match:
+    start: int
+    end: int
+    entry: Optional[Entry] = None
+    role: Optional[Role] = None
+
+
+def _case_ok(tokens: list[Token], case: str) -> bool:
+    words = [t.text for t in tokens if any(c.isalpha() for c in t.text)]
+    if not words:
+        return False
+    if case == "upper":
+        return all(w.upper() == w for w in words)
+    if case == "exact":
+        return all(w[0].isupper() or w.lower() in ("of", "the", "and", "for", "de", "al", "d'") for w in words)
+    return any(c.isupper() for w in words for c in w)
+
+
+def _scan(doc: Doc, keys: list[str], table: dict, prefixes: set, check_case: bool) -> list[_Match]:
+    out: list[_Match] = []
+    n = len(keys)
+    i = 0
+    while i < n:
+        k = keys[i]
+        if not k or k not in prefixes:
+            i += 1
+            continue
+        s = ""
+        best = None
+        for j in range(i, min(n, i + MAX_PHRASE_TOKENS)):
+            kj = keys[j]
+            if not kj:
+                break
+            s += kj
+            if s not in prefixes:
+                break
+            hit = table.get(s)
+            if hit is not None and (not check_case or _case_ok(list(doc[i : j + 1]), hit.case)):
+                best = (j + 1, hit)
+        if best is None:
+            i += 1
+            continue
+        if check_case:
+            out.append(_Match(i, best[0], entry=best[1]))
+        else:
+            out.append(_Match(i, best[0], role=best[1]))
+        i = best[0]
+    return out
+
+
+def _token_key(token: Token) -> str:
+    if token.is_space:
+        return ""
+    return token.lower_.replace("\u2019", "'").replace("\u2018", "'")
+
+
+# ---------------------------------------------------------------------------
+# The builder: one document, one pass
+
+
+class _Builder:
+    def __init__(self, doc: Doc, dic: Dictionaries):
+        self.doc = doc
+        self.dic = dic
+        self.day: Optional[dt.date] = doc._.published if isinstance(doc._.published, dt.date) else None
+        self.actors: list[_Actor] = []
+        self.tok_actor: dict[int, _Actor] = {}
+        self.consumed: set[int] = set()  # tokens already part of a markable
+        self.timeline: list[tuple[int, _Actor, bool, int]] = []  # (token, actor, subject_like, sent_start)
+        self.toks: list[Token] = list(doc)
+        keys = [_token_key(t) for t in self.toks]
+        self.heads = [t.head.i for t in self.toks]
+        self.sent_start = [0] * len(self.toks)
+        self.sent_end = [0] * len(self.toks)
+        for sent in doc.sents:
+            for i in range(sent.start, sent.end):
+                self.sent_start[i] = sent.start
+                self.sent_end[i] = sent.end
+        self.phrase_matches = _scan(doc, keys, dic.phrases, dic.prefixes, True)
+        self.role_matches = _scan(doc, keys, dic.roles, dic.role_prefixes, False)
+        self.phrase_at: dict[int, _Match] = {}
+        for m in self.phrase_matches:
+            for i in range(m.start, m.end):
+                self.phrase_at[i] = m
+        self.role_matches = [r for r in self.role_matches if not any(i in self.phrase_at for i in range(r.start, r.end))]
+        self.role_at: dict[int, _Match] = {}
+        for r in self.role_matches:
+            for i in range(r.start, r.end):
+                self.role_at[i] = r
+
+    # -- actors ----------------------------------------------------------------
+    def new_actor(self, **kw) -> _Actor:
+        a = _Actor(**kw)
+        self.actors.append(a)
+        return a
+
+    def mention(self, actor: _Actor, start: int, end: int, extra: Iterable[int] = ()) -> None:
+        """Record a mention of ``actor`` over tokens [start, end); ``extra`` tokens
+        (titles, determiners) also map to it."""
+        while end > start and (self.toks[end - 1].text in POSSESSIVE or self.toks[end - 1].is_punct):
+            end -= 1
+        while start < end - 1 and (self.toks[start].is_punct or self.toks[start].lower_ in MENTION_DETS):
+            start += 1
+        if end <= start:
+            return
+        head = self.root(start, end)
+        subj = head.dep_ in SUBJECT_DEPS or (head.dep_ == "poss" and head.head.dep_ in SUBJECT_DEPS) or (
+            head.dep_ == "conj" and head.head.dep_ in SUBJECT_DEPS
+        )
+        actor.mentions.append((start, end, subj))
+        for i in range(start, end):
+            self.tok_actor[i] = actor
+            self.consumed.add(i)
+        for i in extra:
+            self.tok_actor.setdefault(i, actor)
+            self.consumed.add(i)
+        self.timeline.append((start, actor, subj, self.sent_start[head.i]))
+
+    def root(self, start: int, end: int) -> Token:
+        """The syntactic head of tokens [start, end): the first whose head lies outside."""
+        for i in range(start, end):
+            h = self.heads[i]
+            if h == i or h < start or h >= end:
+                return self.toks[i]
+        return self.toks[start]
+
+    def before(self, tok_i: int) -> list[tuple[int, _Actor, bool, int]]:
+        """Mentions that start before token ``tok_i``, most recent first."""
+        return sorted((m for m in self.timeline if m[0] < tok_i), key=lambda m: -m[0])
+
+    # -- classification helpers ---------------------------------------------------
+    def is_locative(self, tok: Token) -> bool:
+        """A place reading: the object of "in", "from", "near" ... (through conj/appos/compound)."""
+        t = tok
+        for _ in range(4):
+            if t.dep_ in ("conj", "appos", "compound") and t.head is not t:
+                t = t.head
+                continue
+            break
+        if t.dep_ == "pobj" and t.head.lower_ in LOCATIVE_PREPS:
+            if t.head.lower_ == "of":
+                # "the capital of Russia" is a place, "the government of Russia" is not
+                return t.head.head.i not in self.role_at
+            return True
+        return False
+
+    def country_of_entry(self, e: Entry) -> Optional[str]:
+        return e.country
+
+    # -- 1. people ---------------------------------------------------------------
+    def person_spans(self) -> list[tuple[int, int, Optional[Person]]]:
+        """Candidate person-name spans: PERSON entities and dictionary names."""
+        doc = self.doc
+        spans: dict[tuple[int, int], Optional[Person]] = {}
+        dict_people = [m for m in self.phrase_matches if m.entry.kind == "person"]
+        for s, e in self.name_candidates():
+            while e > s and (self.toks[e - 1].text in POSSESSIVE or self.toks[e - 1].is_punct):
+                e -= 1
+            while s < e and (self.toks[s].lower_ in HONORIFICS or norm_key(self.toks[s].text) in self.dic.roles
+                             or (s in self.phrase_at and self.phrase_at[s].entry.kind != "person")
+                             or self.toks[s].is_punct or self.toks[s].lower_ in TITLE_FILLERS):
+                s += 1
+            if e <= s or self.toks[e - 1].tag_ in ("NNS", "NNPS") or (s > 0 and self.toks[s - 1].lower_ == "the"):
+                continue
+            # A dictionary non-person phrase covering the whole entity wins (Kremlin, Xinhua).
+            covered = [self.phrase_at.get(i) for i in range(s, e)]
+            if all(c is not None and c.entry.kind != "person" for c in covered):
+                continue
+            spans[(s, e)] = None
+        for m in dict_people:
+            inside = [k for k in spans if k[0] <= m.start and m.end <= k[1]]
+            if inside:
+                k = inside[0]
+                if k == (m.start, m.end) or (k[1] - k[0]) == (m.end - m.start):
+                    spans[k] = m.entry.person
+                # else: a longer doc name ("Mike Johnson") contains a dictionary alias: keep doc name
+                continue
+            overlapping = [k for k in spans if k[0] < m.end and m.start < k[1]]
+            for k in overlapping:
+                del spans[k]
+            spans[(m.start, m.end)] = m.entry.person
+        return sorted((s, e, p) for (s, e), p in spans.items())
+
+    def name_candidates(self) -> list[tuple[int, int]]:
+        """Token spans that look like a person's name.
+
+        PERSON entities (adjacent ones merged: "Carlos Almeida" + "Souza"); other
+        entities or capitalised proper-noun runs that start with a known given name; and
+        proper-noun runs right after a person title ("Foreign Minister Olena Kovalchuk")
+        or right before an apposition with a person role ("Olena Kovalchuk, Ukraine's
+        deputy foreign minister,").
+        """
+        doc = self.doc
+        out: list[list[int]] = []
+        for ent in doc.ents:
+            first = self.toks[ent.start].lower_
+            is_person = ent.label_ == "PERSON" or (
+                ent.label_ in ("ORG", "GPE", "NORP", "FAC", "PRODUCT", "WORK_OF_ART") and len(ent) in (2, 3)
+                and first in self.dic.first_names and ent.start not in self.phrase_at
+            )
+            if not is_person:
+                continue
+            if out and out[-1][1] == ent.start:
+                out[-1][1] = ent.end
+            else:
+                out.append([ent.start, ent.end])
+        taken = {i for s, e in out for i in range(s, e)}
+
+        def run_from(i: int) -> int:
+            j = i
+            while j < len(doc) and j - i < 4 and self.toks[j].pos_ == "PROPN" and self.toks[j].text[:1].isupper() \
+                    and j not in self.phrase_at and j not in self.role_at and not self.toks[j].is_space:
+                j += 1
+            return j
+
+        for r in self.role_matches:
+            if r.role.kind != "person" or r.end in taken:
+                continue
+            j = run_from(r.end)
+            if j - r.end >= 2 or (j - r.end == 1 and self.toks[r.start].text[:1].isupper()):
+                out.append([r.end, j])
+                taken.update(range(r.end, j))
+        for tok in self.toks:
+            if tok.text != "," or tok.i == 0:
+                continue
+            # "Name, [the|Ukraine's] ... role," : walk back over the name
+            k = tok.i - 1
+            while k >= 0 and k >= tok.i - 4 and self.toks[k].pos_ == "PROPN" and self.toks[k].text[:1].isupper() and k not in self.phrase_at:
+                k -= 1
+            start = k + 1
+            if tok.i - start < 2 or start in taken or (tok.i - 1) in taken:
+                continue
+            _, _, roles = self.title_right(tok.i)
+            if any(r.role.kind == "person" for r in roles):
+                out.append([start, tok.i])
+                taken.update(range(start, tok.i))
+        return [(s, e) for s, e in out]
+
+    def cluster_people(self) -> list[tuple[int, int, _Actor]]:
+        """Group person-name spans into actors by name containment and surname."""
+        doc = self.doc
+        out = []
+        named: list[_Actor] = []
+        spans = self.person_spans()
+        # Longest names first, so that "Putin" in a headline joins "Vladimir Putin".
+        order = sorted(spans, key=lambda x: -(x[1] - x[0]))
+        assigned: dict[tuple[int, int], _Actor] = {}
+        for s, e, person in order:
+            words = [t.text for t in doc[s:e] if not t.is_punct or t.text == "-"]
+            name = doc[s:e].text
+            key = norm_key(name)
+            target = None
+            for a in named:
+                if person is not None and a.person is person:
+                    target = a
+                    break
+                if key == a.key or (len(words) == 1 and (key in a.surnames or key in a.forenames)):
+                    target = a
+                    break
+                if len(words) > 1 and key in a.key and a.key.endswith(norm_key(words[-1])):
+                    target = a
+                    break
+            if target is None and len(words) == 1 and person is None and not self.lone_name_ok(s):
+                # a single capitalised word the NER called a person ("Patriot", "Avdiivka")
+                assigned[(s, e)] = None
+                continue
+            if target is None:
+                target = _Actor(name=name, code="", country=None, sector=None, kind="person", person=person, key=key)
+                parts = [norm_key(w) for w in name.replace("-", " - ").split() if w not in ("-",)]
+                parts = [p for p in parts if p and p not in ("-",)]
+                if len(parts) > 1:
+                    target.surnames.add(parts[-1])
+                    target.surnames.add(norm_key(" ".join(parts[-2:])) if parts[-2] in ("al", "el", "de", "da", "von", "van", "le") else parts[-1])
+                    target.forenames.add(parts[0])
+                    if "-" in name:
+                        for piece in name.split()[-1].split("-"):
+                            target.surnames.add(norm_key(piece))
+                else:
+                    target.surnames.add(parts[0] if parts else key)
+                if person is not None:
+                    for alias in (person.name,) + person.aliases:
+                        k = norm_key(alias)
+                        if " " not in alias.strip():
+                            target.surnames.add(k)
+                    if len(norm_key(person.name)) > len(target.key):
+                        target.name = person.name
+                        target.key = norm_key(person.name)
+                named.append(target)
+            elif person is not None and target.person is None:
+                target.person = person
+            assigned[(s, e)] = target
+        for s, e, _ in spans:
+            if assigned[(s, e)] is not None:
+                out.append((s, e, assigned[(s, e)]))
+        # Bare surnames the NER missed ("According to Yu"): proper nouns equal to a surname.
+        taken = {i for s, e, _ in out for i in range(s, e)}
+        for tok in self.toks:
+            if tok.i in taken or tok.i in self.phrase_at or tok.pos_ != "PROPN" or not tok.text[:1].isupper():
+                continue
+            k = norm_key(tok.text)
+            hits = [a for a in named if k in a.surnames and a.key != k]
+            if len(hits) == 1:
+                out.append((tok.i, tok.i + 1, hits[0]))
+        return sorted(out, key=lambda x: x[0])
+
+    def lone_name_ok(self, s: int) -> bool:
+        """A one-word name is a person only with an honorific or title before it, or as
+        the subject of a speech verb ("Ewa said")."""
+        tok = self.toks[s]
+        if s > 0:
+            prev = self.toks[s - 1]
+            if prev.lower_ in HONORIFICS or ((s - 1) in self.role_at and self.role_at[s - 1].role.kind == "person"):
+                return True
+        return tok.dep_ in ("nsubj", "nsubjpass") and tok.head.lemma_ in SPEECH_VERBS
+
+    def title_left(self, s: int) -> tuple[int, list[_Match], list[_Match]]:
+        """Walk left from a name over its title ("Russian Deputy Foreign Minister").
+
+        Returns the title's first token, the phrase matches and role matches in it.
+        """
+        doc = self.doc
+        i = s - 1
+        start = s
+        phrases: list[_Match] = []
+        roles: list[_Match] = []
+        sent_start = self.sent_start[s]
+        comma_ok = True
+        while i >= sent_start:
+            tok = self.toks[i]
+            if tok.text == "," and comma_ok and i - 1 >= sent_start and (i - 1) in self.role_at and not phrases and not roles:
+                comma_ok = False
+                i -= 1
+                continue
+            if i in self.phrase_at:
+                m = self.phrase_at[i]
+                if m.entry.kind == "person" or m.entry.kind in ("country", "igo", "ngo", "institution", "group"):
+                    phrases.append(m)
+                    start = m.start
+                    i = m.start - 1
+                    continue
+                break
+            if i in self.role_at:
+                r = self.role_at[i]
+                roles.append(r)
+                start = r.start
+                i = r.start - 1
+                continue
+            low = tok.lower_
+            if low in TITLE_FILLERS or tok.text in POSSESSIVE or (low in HONORIFICS):
+                if low in ("the", "and", "of") and not (phrases or roles):
+                    break
+                if low == "the":
+                    start = i
+                    break
+                i -= 1
+                continue
+            if tok.lower_ in ("his", "her", "their", "its") and roles:
+                start = i
+                break
+            # An unknown organisation in the title ("Acme Corp chief executive").
+            if tok.pos_ == "PROPN" and tok.ent_type_ in ("ORG", "NORP") and (phrases or roles):
+                start = i
+                i -= 1
+                continue
+            break
+        # Titles are only titles when they carry a role noun or an organisation.
+        if not roles and not any(m.entry.kind in ("igo", "ngo", "institution", "group", "country") for m in phrases):
+            return s, [], []
+        return start, phrases, roles
+
+    def title_right(self, e: int) -> tuple[int, list[_Match], list[_Match]]:
+        """An apposition after the name: "Dmitry Peskov, the Kremlin's spokesman,"."""
+        doc = self.doc
+        if e >= len(doc) or self.toks[e].text != ",":
+            return e, [], []
+        phrases: list[_Match] = []
+        roles: list[_Match] = []
+        i = e + 1
+        end = e
+        limit = min(len(doc), e + 9)
+        while i < limit:
+            tok = self.toks[i]
+            if i in self.phrase_at:
+                m = self.phrase_at[i]
+                if m.entry.kind == "person":
+                    break
+                phrases.append(m)
+                i = m.end
+                continue
+            if i in self.role_at:
+                r = self.role_at[i]
+                roles.append(r)
+                i = r.end
+                end = i
+                continue
+            if tok.lower_ in TITLE_FILLERS or tok.text in POSSESSIVE or tok.lower_ in ("a", "an", "his", "her"):
+                i += 1
+                continue
+            break
+        if not roles:
+            return e, [], []
+        if i < len(doc) and self.toks[i].text not in (",", ".", ")", ";", ":", "\u2014", "-") and not self.toks[i].is_space:
+            if self.toks[i].pos_ not in ("VERB", "AUX"):
+                return e, [], []
+        return end, phrases, roles
+
+    def apply_title(self, a: _Actor, phrases: list[_Match], roles: list[_Match], name_start: int) -> None:
+        """Record what the title words of one mention say about a person: country,
+        organisation, sector, office, gender. The first mention that says a thing wins."""
+        country = org = None
+        country_pos = org_pos = 10**9
+        org_sector = None
+        for m in phrases:
+            e = m.entry
+            if e.kind == "person":
+                # "Putin's spokesman Dmitry Peskov": the possessor's country
+                other = self.tok_actor.get(m.start)
+                cty = other.country if other is not None else None
+                if cty is None and e.person is not None:
+                    t = e.person.term(self.day)
+                    cty = t.country if t is not None else None
+                if cty and country is None:
+                    country, country_pos = cty, m.start
+                continue
+            if e.kind != "country" and e.form != "capital":
+                if org is None:
+                    org, org_pos, org_sector = e.code, m.start, e.sector
+                continue
+            if country is None:
+                country, country_pos = e.country, m.start
+            if e.sector and org_sector is None:
+                org_sector = e.sector
+        sector = None
+        if roles:
+            # The head role is the one nearest the name; its sector wins.
+            role = max(roles, key=lambda r: r.end).role
+            if role.office == "counterpart":
+                possessor = self.counterpart_of(name_start)
+                if possessor is not None:
+                    a.offices |= possessor.offices
+                    sector = possessor.sector or "GOV"
+            else:
+                for r in roles:
+                    if r.role.office and r.role.office != "counterpart":
+                        a.offices.add(r.role.office)
+            if role.gender and not a.gender:
+                a.gender = role.gender
+            sector = sector or role.sector
+        if org and country and country_pos < org_pos:
+            org = None  # "Israel's UN ambassador" speaks for Israel
+        if org and a.ev_org is None and a.ev_country is None:
+            a.ev_org = org
+        elif country and a.ev_country is None and a.ev_org is None:
+            a.ev_country = country
+        if a.ev_sector is None:
+            a.ev_sector = sector or org_sector
+        a.recode()
+
+    def counterpart_of(self, tok_i: int) -> Optional[_Actor]:
+        """"his Chinese counterpart": the most recent other person before ``tok_i``."""
+        for _, actor, _, _ in self.before(tok_i):
+            if actor.kind == "person" and actor.offices:
+                return actor
+        return None
+
+    def finish_person(self, a: _Actor) -> None:
+        """Fill what the article did not say from the dictionary (term on the publication date)."""
+        p = a.person
+        if p is not None:
+            t = p.term(self.day)
+            code, country, sector = (t.code, t.country, t.sector) if t is not None else (p.code, p.country, p.sector)
+            if t is not None:
+                a.offices.add(t.office)
+            if code:
+                if a.ev_org is None and a.ev_country is None:
+                    # the dictionary knows whom the person speaks for
+                    a.code, a.country, a.sector = code, country, sector
+                    a.explicit_code = True
+                elif a.ev_country and a.ev_sector is None and country == a.ev_country:
+                    a.ev_sector = sector
+                    a.recode()
+            if p.gender and not a.gender:
+                a.gender = p.gender
+        if not a.gender:
+            first = a.name.split()[0].lower() if a.name.split() else ""
+            a.gender = self.dic.first_names.get(first)
+
+    # -- 2. role noun phrases ---------------------------------------------------------
+    def role_np(self, r: _Match) -> Optional[tuple[int, int, Optional[str], Optional[str], bool, bool]]:
+        """The noun phrase around a role match: (start, end, country, org code, definite, plural-det).
+
+        Left modifiers: a country/capital/seat/IGO phrase (adjective or possessive), title
+        fillers, a determiner. Right: "of Russia".
+        """
+        doc = self.doc
+        i = r.start - 1
+        start = r.start
+        country = None
+        org = None
+        definite = False
+        plural_det = False
+        possessor_pron = None
+        country_first = False
+        sent_start = self.sent_start[r.start]
+        while i >= sent_start:
+            tok = self.toks[i]
+            low = tok.lower_
+            if i in self.phrase_at:
+                m = self.phrase_at[i]
+                e = m.entry
+                if e.kind == "person":
+                    other = self.tok_actor.get(m.start)
+                    if other is not None and other.country:
+                        country = country or other.country
+                        start = m.start
+                        i = m.start - 1
+                        continue
+                    break
+                if e.kind != "country" and e.form != "capital":
+                    org = org or e.code
+                elif e.country:
+                    if country is None and org is not None:
+                        country_first = True  # "Israel's UN ambassador": walking left, the country comes later
+                    country = country or e.country
+                start = m.start
+                i = m.start - 1
+                continue
+            if i in self.role_at and self.role_at[i].role.kind != "person":
+                # "foreign ministry spokesman": the institution is part of this phrase
+                start = self.role_at[i].start
+                i = start - 1
+                continue
+            if i in self.tok_actor and self.tok_actor[i].kind == "person":
+                break
+            if low in ("the", "this", "that", "these", "those"):
+                definite = True
+                start = i
+                break
+            if low in ("of", "and", "-", "for"):
+                break
+            if low in ("his", "her", "their", "its"):
+                definite = True
+                possessor_pron = i
+                start = i
+                break
+            if low in INDEFINITE_DETS:
+                start = i
+                break
+            if low in PLURAL_DETS or tok.like_num:
+                plural_det = True
+                start = i
+                i -= 1
+                continue
+            if low in TITLE_FILLERS or tok.text in POSSESSIVE or low in self.dic.sector_adjectives or tok.pos_ == "ADJ":
+                start = i
+                i -= 1
+                continue
+            break
+        end = r.end
+        # "the government of Ukraine", "the army of Syria"
+        if end + 1 < len(doc) and self.toks[end].lower_ == "of" and (end + 1) in self.phrase_at:
+            m = self.phrase_at[end + 1]
+            if m.entry.kind == "country" and m.entry.form == "name" and country is None:
+                country = m.entry.country
+                end = m.end
+        if org and country and country_first:
+            org = None
+        return start, end, country, org, definite, plural_det
+
+    def person_candidates(self, tok_i: int, role: Role, country: Optional[str], org: Optional[str]) -> Optional[_Actor]:
+        """The most recent person before ``tok_i`` the role noun can name."""
+        wanted = self.dic.offices_for(role.office) if role.office else frozenset()
+        any_gov = "*GOV" in wanted
+        for _, a, _, _ in self.before(tok_i):
+            if a.kind != "person":
+                continue
+            if role.gender and a.gender and a.gender != role.gender:
+                continue
+            if country and a.country != country:
+                continue
+            if org and a.code != org:
+                continue
+            if role.office in (None, "counterpart"):
+                continue
+            if a.offices & wanted or (any_gov and a.sector == role.sector) or (role.office in a.offices):
+                return a
+            if not a.offices and a.sector == role.sector and role.office in ("official", "leader") and country:
+                return a
+        return None
+
+    def resolve_role(self, r: _Match) -> None:
+        doc = self.doc
+        if any(i in self.consumed for i in range(r.start, r.end)):
+            return
+        role = r.role
+        if role.kind == "none":
+            return
+        np = self.role_np(r)
+        start, end, country, org, definite, plural_det = np
+        head = self.toks[r.end - 1]
+        # A role noun used as a modifier of a non-role head ("military build-up") only
+        # names an actor when a country or organisation says whose.
+        modifier = head.dep_ in ("compound", "amod", "nmod") and head.head.i >= r.end and head.head.i not in self.role_at
+        if role.kind == "person" and not role.plural:
+            if plural_det:
+                return
+            indefinite = self.toks[start].lower_ in INDEFINITE_DETS
+            target = None if indefinite else self.person_candidates(r.start, role, country, org)
+            if target is None and (country or org) and role.office and definite or (
+                target is None and (country or org) and role.office in ("leader", "president", "prime_minister", "foreign_minister", "chancellor", "supreme_leader", "king", "emir", "secretary_of_state", "foreign_secretary", "secretary_general")
+            ):
+                held = self.dic.holder(org or country, role.office, self.day)
+                if held is not None:
+                    person, term = held
+                    target = self.actor_for_person(person)
+            if target is None and (country or org) and role.office not in ("counterpart",):
+                name = doc[start:end].text
+                name = re.sub(r"^(the|a|an|his|her|its|their)\s+", "", name, flags=re.I)
+                code = org or (country + role.sector)
+                c, s = (None, None) if org else (country, role.sector)
+                target = self.find_generic(code, name) or self.new_actor(
+                    name=name, code=code, country=c, sector=s, kind="person", gender=role.gender,
+                    offices={role.office} if role.office else set(), key=norm_key(name), explicit_code=True,
+                )
+            if target is not None:
+                self.mention(target, start, end)
+            return
+        # groups and institutions
+        if plural_det and (role.kind == "person" or role.sector == "GOV" or not (country or org)):
+            return
+        if org:
+            code, c, s = org, None, None
+        elif country:
+            code, c, s = country + role.sector, country, role.sector
+        else:
+            if modifier or role.needs_country:
+                return
+            if role.kind == "institution" and role.plural:
+                return
+            if definite or role.kind == "institution":
+                # "the government", "the military": the most recent actor of that sector
+                head_word = role.phrase.split()[-1]
+                for _, a, _, _ in self.before(r.start):
+                    if a.sector != role.sector or a.kind != ("institution" if role.kind == "institution" else "group"):
+                        continue
+                    if role.kind == "institution" and head_word not in a.heads:
+                        continue
+                    self.mention(a, start, end)
+                    return
+                if role.kind == "institution":
+                    return
+            if role.sector in ("GOV",) or role.phrase in ("people", "population", "public", "children", "women", "families"):
+                return
+            code, c, s = role.sector, None, role.sector
+        name = doc[start:end].text
+        name = re.sub(r"^(the|a|an|his|her|its|their|some|many|several|two|three)\s+", "", name, flags=re.I)
+        kind = "institution" if role.kind == "institution" else "group"
+        target = None
+        for a in self.actors:
+            if a.code == code and a.kind == kind and (kind == "group" or a.key == norm_key(name)):
+                target = a
+                break
+        if target is None:
+            target = self.new_actor(name=name, code=code, country=c, sector=s, kind=kind, key=norm_key(name),
+                                    plural=role.plural, explicit_code=True)
+        target.heads.add(role.phrase.split()[-1])
+        self.mention(target, start, end)
+
+    def find_generic(self, code: str, name: str) -> Optional[_Actor]:
+        key = norm_key(name)
+        for a in self.actors:
+            if a.code == code and a.key == key and a.person is None:
+                return a
+        return None
+
+    def actor_for_person(self, person: Person) -> _Actor:
+        for a in self.actors:
+            if a.person is person:
+                return a
+        a = self.new_actor(name=person.name, code="", country=None, sector=None, kind="person", person=person,
+                           key=norm_key(person.name))
+        self.finish_person(a)
+        return a
+
+    # -- 3. pronouns ----------------------------------------------------------------
+    def resolve_pronoun(self, tok: Token) -> None:
+        gender, number, role = PRONOUNS[tok.lower_]
+        if tok.lower_ == "it" and (tok.dep_ not in ("nsubj", "nsubjpass") or tok.head.lemma_ == "be"):
+            return
+        if tok.lower_ in ("her",) and tok.dep_ == "poss":
+            role = "poss"
+        sent_start = self.sent_start[tok.i]
+        cands = self.before(tok.i)
+        window_start = sent_start
+        # Up to two sentences back.
+        prev_sents: list[int] = []
+        ss = sent_start
+        for _ in range(2):
+            if ss == 0:
+                break
+            ss = self.sent_start[ss - 1]
+            prev_sents.append(ss)
+        if prev_sents:
+            window_start = prev_sents[-1]
+
+        def compatible(a: _Actor) -> bool:
+            if gender in ("m", "f"):
+                return a.kind == "person" and not a.plural and a.gender in (gender, None)
+            if gender == "n":
+                return a.kind in ("country", "institution", "igo", "ngo") or (a.kind == "group" and not a.plural and a.code.isalpha() and len(a.code) > 3)
+            return a.plural or a.kind == "group"
+
+        # Exclude the subject of the pronoun's own clause for objects ("Putin told him").
+        clause_subjects = set()
+        if role in ("obj",):
+            verb = tok.head
+            for child in verb.children:
+                if child.dep_ in SUBJECT_DEPS and child.i in self.tok_actor:
+                    clause_subjects.add(id(self.tok_actor[child.i]))
+            # the parser often loses the subject of a coordinated verb ("... and Putin told him")
+            if verb.i > 0 and verb.i - 1 in self.tok_actor and verb.i < tok.i:
+                clause_subjects.add(id(self.tok_actor[verb.i - 1]))
+        pool = [(i, a, subj, ss) for i, a, subj, ss in cands if i >= window_start and compatible(a) and id(a) not in clause_subjects]
+        if not pool:
+            return
+        if gender == "p":
+            # "they" after a coordination of actors ("Russia and China ... their") names
+            # no single actor
+            recent = [m for m in cands if m[0] >= window_start]
+            if recent:
+                rtok = self.doc[recent[0][0]]
+                head_tok = self.doc[recent[0][1].mentions[-1][1] - 1]
+                if rtok.dep_ == "conj" or head_tok.dep_ == "conj" or any(
+                    c.dep_ == "conj" and c.i in self.tok_actor for c in head_tok.children
+                ):
+                    return
+            first = pool[0]
+            if not first[1].plural:
+                return
+            self.mention(first[1], tok.i, tok.i + 1)
+            return
+        same = [m for m in pool if m[3] == sent_start]
+        earlier_people_in_sent = [m for m in cands if m[3] == sent_start and m[1].kind == "person"]
+        choice = None
+        if gender == "n":
+            subj_same = [m for m in same if m[2]]
+            choice = (subj_same or same or [None])[0]
+            if choice is None:
+                prev = [m for m in pool if m[2]]
+                choice = (prev or pool)[0]
+        elif same and earlier_people_in_sent:
+            subj_same = [m for m in same if m[2]]
+            choice = (subj_same or same)[0]
+        else:
+            for ps in prev_sents:
+                subj = [m for m in pool if m[3] == ps and m[2]]
+                if subj:
+                    # the first subject of that sentence
+                    choice = sorted(subj, key=lambda m: m[0])[0]
+                    break
+            if choice is None:
+                choice = (same or pool)[0]
+        a = choice[1]
+        if a.gender is None and gender in ("m", "f"):
+            a.gender = gender
+        self.mention(a, tok.i, tok.i + 1)
+
+    # -- 4. standalone phrases ----------------------------------------------------------
+    def resolve_phrase(self, m: _Match) -> None:
+        doc = self.doc
+        if any(i in self.consumed for i in range(m.start, m.end)):
+            return
+        e = m.entry
+        if e.kind == "person":
+            return
+        head = self.root(m.start, m.end)
+        if e.form == "adjective":
+            # "the Chinese" (head) is the country; "Russian gas" names no actor
+            if head.dep_ in ("amod", "compound", "nmod") or head.pos_ == "ADJ" and head.dep_ not in ("nsubj", "pobj", "dobj", "conj", "appos"):
+                return
+        if e.form in ("capital", "name", "people", "region", "seat") and self.is_locative(head):
+            if e.kind in ("country", "institution", "group") and e.form != "seat":
+                return
+        name = e.name
+        code = e.code
+        kind = e.kind
+        if e.kind == "country":
+            name = self.dic.country_names.get(e.country, e.name) if e.form != "name" else e.name
+        target = None
+        for a in self.actors:
+            if a.code == code and a.kind == kind and a.name == name:
+                target = a
+                break
+        if target is None:
+            target = self.new_actor(name=name, code=code, country=e.country, sector=e.sector, kind=kind,
+                                    key=norm_key(name), plural=e.form == "people" or (e.form == "region" and name.endswith("s")),
+                                    explicit_code=True)
+        self.mention(target, m.start, m.end)
+
+    # -- the pass ---------------------------------------------------------------------
+    def run(self) -> tuple[list[Actor], dict[int, str]]:
+        doc = self.doc
+        people = self.cluster_people()
+        # Markables in document order: (token, priority, kind, payload)
+        marks: list[tuple[int, int, str, object]] = []
+        for s, e, a in people:
+            marks.append((s, 0, "person", (s, e, a)))
+        for r in self.role_matches:
+            marks.append((r.start, 2, "role", r))
+        for m in self.phrase_matches:
+            if m.entry.kind != "person":
+                marks.append((m.start, 1, "phrase", m))
+        for tok in self.toks:
+            if tok.lower_ in PRONOUNS and tok.pos_ == "PRON" or tok.lower_ in ("his", "its", "their", "her"):
+                if tok.lower_ in PRONOUNS:
+                    marks.append((tok.i, 3, "pronoun", tok))
+        # A titled name is processed at its title's first token, so the title's words
+        # are consumed before they are read as role noun phrases.
+        person_starts: dict[int, tuple[int, int, _Actor, int, list, list]] = {}
+        for s, e, a in people:
+            ts, phrases, roles = self.title_left(s)
+            re_, rphr, rrol = self.title_right(e)
+            person_starts[s] = (s, e, a, ts, phrases + rphr, roles + rrol, re_)
+        moved = []
+        for mk in marks:
+            if mk[2] == "person":
+                s = mk[3][0]
+                ts = person_starts[s][3]
+                moved.append((ts, 0, "person", mk[3], s))
+            else:
+                moved.append(mk + (mk[0],))
+        moved.sort(key=lambda x: (x[0], x[1], x[4]))
+        for tok_i, _, kind, payload, _ in moved:
+            if kind == "person":
+                s, e, a = payload
+                _, _, _, ts, phrases, roles, re_ = person_starts[s]
+                if a not in self.actors:
+                    self.actors.append(a)
+                # honorifics say the gender ("Mr Peskov")
+                if s > 0 and self.toks[s - 1].lower_ in self.dic.gendered_titles and not a.gender:
+                    a.gender = self.dic.gendered_titles[self.toks[s - 1].lower_]
+                if phrases or roles:
+                    self.apply_title(a, phrases, roles, ts)
+                self.finish_person(a)
+                extra = [i for i in range(ts, s)] + [i for i in range(e, re_)]
+                for i in range(ts, s):
+                    self.consumed.add(i)
+                for i in range(e, re_):
+                    self.consumed.add(i)
+                self.mention(a, s, e, extra)
+            elif kind == "phrase":
+                self.resolve_phrase(payload)
+            elif kind == "role":
+                self.resolve_role(payload)
+            elif kind == "pronoun":
+                if payload.i not in self.consumed:
+                    self.resolve_pronoun(payload)
+        return self.finish()
+
+    def finish(self) -> tuple[list[Actor], dict[int, str]]:
+        doc = self.doc
+        live = [a for a in self.actors if a.mentions]
+        live.sort(key=lambda a: min(m[0] for m in a.mentions))
+        ids: dict[int, str] = {}
+        out = []
+        for n, a in enumerate(live, start=1):
+            aid = f"a{n}"
+            ids[id(a)] = aid
+            spans = sorted({(self.toks[s].idx, self.toks[e - 1].idx + len(self.toks[e - 1].text)) for s, e, _ in a.mentions})
+            code = a.code or ""
+            country = a.country
+            sector = a.sector
+            if code and country is None and sector is None:
+                country, sector = split_code(code)
+            out.append(Actor(id=aid, name=a.name, code=code, country=country, sector=sector, kind=a.kind,
+                             mentions=tuple(spans)))
+        tokens = {i: ids[id(a)] for i, a in self.tok_actor.items() if id(a) in ids}
+        return out, tokens
+
+
+def build_index(doc: Doc, dictionaries: Optional[Dictionaries] = None) -> ActorIndex:
+    """Find the actors of a parsed doc and return its :class:`ActorIndex`."""
+    dic = dictionaries if dictionaries is not None else load_dictionaries()
+    actors, tokens = _Builder(doc, dic).run()
+    return ActorIndex(doc, actors, tokens)
+
+
+class ActorsComponent:
+    """The ``eventwire_actors`` pipeline component (dictionaries loaded once)."""
+
+    def __init__(self, dictionaries: Iterable[str] = ()):
+        self.paths = tuple(dictionaries)
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.actor_index = build_index(doc, load_dictionaries(self.paths))
+        return doc
+
+
+@Language.factory(
+    "eventwire_actors",
+    default_config={"dictionaries": []},
+    requires=["doc.ents"],
+    assigns=["doc._.actor_index"],
+)
+def make_actors(nlp: Language, name: str, dictionaries: list) -> ActorsComponent:
+    return ActorsComponent(dictionaries)
+
+
+__all__ = ["ActorIndex", "ActorsComponent", "build_index"]

@@ -1,14 +1,1004 @@
 """Events: who did what to whom, CAMEO/PLOVER-coded from the dependency parse.
 
-STUB: sets ``doc._.events`` to a list of :class:`~eventwire.models.Event` in doc offsets.
+The component sets ``doc._.events`` to a list of :class:`~eventwire.models.Event` in
+doc offsets. It works in four passes over the parse, all keyed by lemma:
+
+1. **Triggers.** Every verb is looked up in the verb lexicon (``data/cameo/verbs.yaml``):
+   the most specific pattern whose particle, object and preposition are present wins
+   ("impose sanctions on T" over "impose"). A noun of the noun lexicon that is the
+   object of a light verb ("held talks", "launched airstrikes") codes that verb.
+2. **Frames.** Complement-taking verbs fold their complement into one event ("plans
+   to meet" -> 036, "threatened to cut gas supplies" -> 1312, "urged X to withdraw"
+   -> 025, "refused to attend" -> 125, "accused X of shelling" -> 1123), or only flag it
+   ("denies it plans to invade" -> negated; "said that ..." -> reported).
+3. **Nominal events** with a source in their own phrase: "Moscow's annexation of
+   Crimea", "Russian airstrikes on Kharkiv", "talks between X and Y".
+4. **Actors, flags, dedup.** Source and target come from the subject/agent and the
+   object/preposition slots through ``doc._.actor_index``; coordinated actors give one
+   event each (a mutual event of "X and Y" gives both directions). Negation, future,
+   hypothetical ("would ... if", "could") and reported speech are read from the clause
+   and the clauses above it. The same source, target, root and date is one event.
+
+Limits: single-sentence reading only (no event coreference across sentences: "the
+attack" in a later sentence is not linked back to its attacker); a plain "X said"
+with no addressee is not coded as a statement event; object nouns that are neither
+actors nor event nouns block actor-taking patterns ("released a statement").
 """
 
 from __future__ import annotations
 
-from spacy.language import Language
-from spacy.tokens import Doc
+import logging
+import re
+from dataclasses import dataclass, field, replace
+from typing import Iterable, Optional
 
-from . import docext  # noqa: F401
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from . import cameo, docext  # noqa: F401
+from . import dictionaries as _dictionaries
+from . import places as _places
+from . import times as _times
+from .models import Actor, ActorRef, Event
+
+log = logging.getLogger(__name__)
+
+FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo", "going"})
+WOULD_AUX = frozenset({"would", "'d"})
+HYPOTHETICAL_AUX = frozenset({"could", "might", "may", "should", "must"})
+CONDITIONAL_MARKS = frozenset({"if", "unless", "whether"})
+NEGATING_DETS = frozenset({"no", "neither"})
+FIRST_PERSON = frozenset({"i", "we", "me", "us", "our", "my", "ours"})
+SUBJECT_DEPS = ("nsubj", "csubj")
+INHERIT_SUBJECT = ("xcomp", "conj", "acomp", "advcl", "pcomp")
+NP_LEFT_DEPS = frozenset({"compound", "amod", "poss", "det", "nmod", "nummod", "quantmod", "case", "punct"})
+ACTOR_MODIFIER_DEPS = ("poss", "compound", "amod", "nmod")
+DATELINE = re.compile(r"\s*[A-Z][A-Z .,'\u2019-]*[A-Z](?:\s*\([^)]{1,40}\))?\s*[-\u2014\u2013]+\s")
+MODALITY_RANK = {"asserted": 0, "reported": 1, "future": 2, "hypothetical": 3}
+
+
+@dataclass
+class _Cand:
+    """A coded trigger before actors are resolved."""
+
+    head: Token  # the token whose clause expresses the event (verb, or noun)
+    anchor: Token  # the token to date and place the event by
+    code: str
+    evidence: str
+    source: Optional[Token] = None
+    target: Optional[Token] = None
+    sources: Optional[list] = None  # explicit source tokens (nominal "between")
+    pair: Optional[list] = None  # "between X and Y": the two sides
+    passive: bool = False
+    strict: bool = False  # a target slot that is not an actor blocks the event
+    generic: bool = False  # a verb pattern without an object constraint
+    future: bool = False  # an intent frame: the act itself lies ahead
+    extra_tokens: list = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------
+# Parse helpers
+
+
+def _low(tok: Token) -> str:
+    return tok.lower_
+
+
+def _lemma(tok: Token) -> str:
+    return tok.lemma_.lower()
+
+
+def _forms(tok: Token) -> set[str]:
+    return {tok.lemma_.lower(), tok.lower_}
+
+
+def _children(tok: Token, *deps: str) -> list[Token]:
+    return [c for c in tok.children if c.dep_ in deps]
+
+
+def _is_passive(verb: Token) -> bool:
+    return any(c.dep_ in ("nsubjpass", "auxpass", "csubjpass") for c in verb.children)
+
+
+def _subject(verb: Token, depth: int = 0) -> Optional[Token]:
+    """The subject (or passive agent) token of a verb, inherited through xcomp/conj."""
+    if depth > 6:
+        return None
+    subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
+    if subjects:
+        # a dateline ("BEIJING (Reuters) -") is often parsed as a second subject
+        left = [c for c in subjects if c.i < verb.i]
+        return left[-1] if left else subjects[0]
+    if _is_passive(verb):
+        for agent in _children(verb, "agent"):
+            for p in _children(agent, "pobj"):
+                return p
+        return None
+    if verb.dep_ in ("relcl", "acl") and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
+        return verb.head
+    if verb.dep_ in INHERIT_SUBJECT and verb.head is not verb:
+        if verb.dep_ == "advcl" and any(c.dep_ == "mark" for c in verb.children):
+            return None
+        if verb.dep_ == "pcomp":
+            head = verb.head.head if verb.head.dep_ == "prep" else verb.head
+            if head.pos_ not in ("VERB", "AUX"):
+                return None
+            # "warned X against invading": the object of warn does the invading
+            for c in head.children:
+                if c.dep_ == "dobj":
+                    return c
+            return _subject(head, depth + 1)
+        if verb.dep_ == "xcomp":
+            # "urged X to withdraw": the object of the governing verb is the subject
+            for c in verb.head.children:
+                if c.dep_ in ("dobj",):
+                    return c
+        return _subject(verb.head, depth + 1)
+    return None
+
+
+def _object(verb: Token) -> Optional[Token]:
+    if _is_passive(verb):
+        for c in verb.children:
+            if c.dep_ in ("nsubjpass", "csubjpass"):
+                return c
+    for c in verb.children:
+        if c.dep_ in ("dobj", "dative", "oprd"):
+            return c
+    return None
+
+
+def _preps(tok: Token) -> list[Token]:
+    return [c for c in tok.children if c.dep_ in ("prep", "agent", "dative") and c.pos_ == "ADP"]
+
+
+def _reachable_preps(head: Token) -> list[Token]:
+    """Prepositions on ``head``, on its object (and the object's conjuncts), and one
+    level down ("spoke by phone with X", "launched drones and missiles at X")."""
+    out = _preps(head)
+    obj = _object(head) if head.pos_ in ("VERB", "AUX") else None
+    if obj is not None:
+        for t in (obj, *obj.conjuncts):
+            out += _preps(t)
+    for pr in list(out):
+        po = _pobj(pr)
+        if po is not None and po.pos_ in ("NOUN", "PROPN"):
+            out += [p for p in _preps(po) if p not in out]
+    return out
+
+
+def _pobj(prep: Token) -> Optional[Token]:
+    for c in prep.children:
+        if c.dep_ in ("pobj", "pcomp"):
+            return c
+    return None
+
+
+# ---------------------------------------------------------------------------
+# The coder
+
+
+class _Coder:
+    def __init__(self, doc: Doc, index, lex: cameo.Lexicon):
+        self.doc = doc
+        self.index = index
+        self.lex = lex
+        self.tok_actor: list[Optional[Actor]] = [None] * len(doc)
+        for actor in getattr(index, "actors", ()) or ():
+            for start, end in actor.mentions:
+                span = doc.char_span(start, end, alignment_mode="expand")
+                if span is None:
+                    continue
+                for t in span:
+                    if self.tok_actor[t.i] is None and _usable(actor):
+                        self.tok_actor[t.i] = actor
+        self.quotes = list(doc._.quotes or ())
+        self.consumed: set[int] = set()
+        self.places = sorted(doc._.places or (), key=lambda p: p.span)
+        dateline = doc._.dateline
+        self.dateline_span = tuple(dateline.span) if dateline is not None else None
+        self.dateline_place = getattr(dateline, "place", None) if dateline is not None else None
+        if self.dateline_span is not None:
+            for t in doc.char_span(*self.dateline_span, alignment_mode="expand") or ():
+                self.tok_actor[t.i] = None
+        self.history: list[tuple[int, str, Actor, str]] = []  # (sentence start, root, source, object lemma)
+        self.intent = lex.frame("intent")
+        self._datelines: dict[int, int] = {}
+        self._phrases = _dictionaries.load_dictionaries().phrases
+        self.sentence_targets: dict[int, Actor] = {}  # sentence start -> last named target
+
+    # -- actors ----------------------------------------------------------
+
+    def in_dateline(self, tok: Token) -> bool:
+        if self.dateline_span is not None:
+            return self.dateline_span[0] <= tok.idx < self.dateline_span[1]
+        sent = tok.sent
+        end = self._datelines.get(sent.start)
+        if end is None:
+            m = DATELINE.match(sent.text)
+            end = sent.start_char + m.end() if m else -1
+            self._datelines[sent.start] = end
+        return tok.idx < end
+
+    def undateline(self, tok: Optional[Token]) -> Optional[Token]:
+        """A subject parsed onto the dateline ("NEW DELHI (Wireline) - India and China
+        agreed"): the real subject hangs on it as an apposition."""
+        if tok is None or not self.in_dateline(tok):
+            return tok
+        for c in tok.subtree:
+            if c.dep_ in ("appos", "conj", "npadvmod") and not self.in_dateline(c) and c.pos_ in ("PROPN", "NOUN"):
+                return c
+        return None
+
+    def _quote_at(self, tok: Token):
+        for q in self.quotes:
+            if q.span[0] <= tok.idx < q.span[1]:
+                return q
+        return None
+
+    def actor_of(self, tok: Optional[Token], depth: int = 0) -> Optional[Actor]:
+        """The usable actor ``tok`` refers to (one with a country, or an IGO/NGO)."""
+        actor = self._actor_of(tok, depth)
+        return actor if actor is not None and _usable(actor) else None
+
+    def _actor_of(self, tok: Optional[Token], depth: int = 0) -> Optional[Actor]:
+        if tok is None or depth > 2:
+            return None
+        if self.tok_actor[tok.i] is None and self.in_dateline(tok):
+            return None
+        if self.tok_actor[tok.i] is not None:
+            return self.tok_actor[tok.i]
+        if tok.lower_ in FIRST_PERSON:
+            q = self._quote_at(tok)
+            if q is not None and q.speaker is not None and q.speaker.actor:
+                try:
+                    return self.index.actor(q.speaker.actor)
+                except (KeyError, AttributeError):
+                    pass
+        left = tok.i
+        for c in tok.lefts:
+            if c.dep_ in NP_LEFT_DEPS:
+                left = min(left, c.left_edge.i)
+        right = tok.i
+        for c in tok.rights:
+            if c.dep_ in ("appos", "compound", "flat"):
+                right = max(right, c.right_edge.i)
+        try:
+            actor = self.index.resolve(self.doc[left : right + 1])
+        except Exception:  # the index is another stage's object; never let it kill coding
+            log.debug("actor_index.resolve failed", exc_info=True)
+            actor = None
+        if actor is not None and _usable(actor):
+            return actor
+        for c in tok.children:
+            if c.dep_ in ACTOR_MODIFIER_DEPS and c.i < tok.i:
+                if self.tok_actor[c.i] is not None:
+                    return self.tok_actor[c.i]
+                named = self.modifier_actor(c)
+                if named is not None:
+                    return named
+        for c in tok.children:
+            if c.dep_ == "appos":
+                a = self.actor_of(c, depth + 1)
+                if a is not None:
+                    return a
+        for prep in _preps(tok):
+            if _lemma(prep) == "of":
+                a = self.actor_of(_pobj(prep), depth + 1)
+                if a is not None:
+                    return a
+        return None
+
+    def actors_of(self, tok: Optional[Token]) -> list[Actor]:
+        """The actors of a slot: the token, its conjuncts, and coordinated modifiers
+        ("Chinese and Indian soldiers")."""
+        if tok is None:
+            return []
+        out: list[Actor] = []
+
+        def add(a: Optional[Actor]) -> None:
+            if a is not None and all(not _same(a, o) for o in out):
+                out.append(a)
+
+        for t in [tok, *tok.conjuncts]:
+            if self.tok_actor[t.i] is None:
+                mods = [self.tok_actor[m.i] or self.modifier_actor(m)
+                        for c in t.children if c.dep_ in ("amod", "compound", "nmod") and c.i < t.i
+                        for m in (c, *c.conjuncts)]
+                mods = [m for m in mods if m is not None]
+                if len({m.code for m in mods}) >= 2:
+                    for m in mods:
+                        add(m)
+                    continue
+            add(self.actor_of(t))
+        return out
+
+    def modifier_actor(self, mod: Token) -> Optional[Actor]:
+        """A country named by a modifier the actor stage does not index ("a Russian
+        assault", "North Korean officials", "French brandy")."""
+        if mod.pos_ not in ("ADJ", "PROPN", "NOUN") or not mod.text[:1].isupper():
+            return None
+        words = [t for t in self.doc[mod.left_edge.i : mod.i + 1] if t.dep_ != "det" and t.pos_ != "DET"]
+        for n in range(len(words)):
+            entry = self._phrases.get(_dictionaries.norm_key("".join(t.text for t in words[n:])))
+            if entry is not None and entry.country and entry.form in ("adjective", "name", "capital", "people", "seat"):
+                return Actor(id="", name=entry.name, code=entry.code, country=entry.country, kind=entry.kind)
+        return None
+
+    def reporting_subject(self, verb: Token) -> Optional[Token]:
+        """"The Kremlin denies it plans to invade": an unresolved pronoun subject of a
+        clause reported by a speech or denial verb is taken to be the speaker."""
+        cur = verb
+        for _ in range(4):
+            if cur.dep_ in ("xcomp", "conj") and cur.head is not cur:
+                cur = cur.head
+                continue
+            if cur.dep_ == "ccomp":
+                gov = cur.head
+                kinds = {f.kind for f in self.lex.frames.get(_lemma(gov), ())}
+                if kinds & {"speech", "deny"}:
+                    return self.undateline(_subject(gov))
+            return None
+        return None
+
+    def place_of(self, tok: Token):
+        """The resolved place mentioned by ``tok`` (or by its "of" phrase), if any."""
+        for t in (tok, *(p for pr in _preps(tok) if _lemma(pr) == "of" for p in pr.children if p.dep_ == "pobj")):
+            for place in self.places:
+                if place.span[0] <= t.idx < place.span[1]:
+                    return place if place.country else None
+                if place.span[0] > t.idx:
+                    break
+        return None
+
+    def people_actor(self, tok: Token, country: Optional[str]) -> Optional[Actor]:
+        """An unnamed group ("protesters", "thousands of supporters") as an actor of ``country``."""
+        sector = self.lex.people.get(_lemma(tok))
+        if sector is None:
+            return None
+        for pr in _preps(tok):
+            if _lemma(pr) in ("in", "from"):
+                po = _pobj(pr)
+                if po is not None:
+                    where = self.actor_of(po) or self.place_of(po)
+                    if where is not None and where.country:
+                        country = where.country
+        for pr in _preps(tok):
+            if _lemma(pr) == "of":
+                po = _pobj(pr)
+                if po is not None and po.pos_ == "NOUN":
+                    sector = self.lex.people.get(_lemma(po), sector)
+        if country is None:
+            return None
+        return Actor(id="", name=tok.text, code=country + sector, country=country, kind="group")
+
+    @staticmethod
+    def place_actor(place) -> Actor:
+        return Actor(id="", name=place.name, code=place.country, country=place.country, kind="country")
+
+    def event_country(self, cand: "_Cand") -> Optional[str]:
+        place = _places.place_for(self.doc, cand.anchor.sent, cand.anchor)
+        if place is not None and getattr(place, "country", None):
+            return place.country
+        if self.dateline_place is not None and getattr(self.dateline_place, "country", None):
+            return self.dateline_place.country
+        return None
+
+    def anaphor(self, tok: Token, source: Optional[Actor]) -> Optional[Actor]:
+        """"rejected the accusation", "condemned the offensive": the source of the latest
+        earlier event of that noun's root, in this or the two sentences before."""
+        entry = self.noun_entry(tok)
+        if entry is None:
+            return None
+        sent_start = tok.sent.start
+        recent = [s.start for s in self.doc.sents if s.start <= sent_start][-3:]
+        for start, root, src, obj in reversed(self.history):
+            if start in recent and (root == entry.code[:2] or obj == _lemma(tok)) and (source is None or src.id != source.id):
+                return src
+        return None
+
+    def is_event_noun(self, tok: Token) -> bool:
+        return tok.pos_ in ("NOUN", "PROPN") and self.noun_entry(tok) is not None
+
+    # -- lexicon matching --------------------------------------------------
+
+    def noun_entry(self, tok: Token) -> Optional[cameo.NounEntry]:
+        entries = self.lex.nouns.get(_lemma(tok)) or self.lex.nouns.get(_low(tok))
+        if not entries:
+            return None
+        mods = None
+        for e in entries:
+            if e.mod is None:
+                return e
+            if mods is None:
+                mods = {m for c in tok.children if c.dep_ in ("compound", "amod", "nmod") for m in _forms(c)}
+                mods |= {_low(c) for c in tok.lefts}
+            if e.mod.split()[-1] in mods:
+                return e
+        return None
+
+    def match_verb(self, verb: Token) -> Optional[tuple[cameo.VerbPattern, Optional[Token], bool]]:
+        """The best verb pattern for ``verb``: (pattern, target slot token, slot is strict)."""
+        patterns = self.lex.verbs.get(_lemma(verb))
+        if not patterns:
+            # the tagger's lemma is occasionally wrong ("staged" -> "stag")
+            low = _low(verb)
+            for form in (low[:-1], low[:-2], low[:-3] + "e", low[:-3]):
+                if low.endswith(("d", "s", "ing")) and form in self.lex.verbs:
+                    patterns = self.lex.verbs[form]
+                    break
+        if not patterns:
+            return None
+        obj = _object(verb)
+        particles = {_low(c) for c in verb.children if c.dep_ == "prt"}
+        preps = _reachable_preps(verb)
+        obj_forms = _forms(obj) if obj is not None else set()
+        if obj is not None:
+            obj_forms |= {_low(c) for c in obj.children if c.dep_ in ("compound", "amod")}
+        children_forms = {f for c in verb.children for f in _forms(c)}
+        best = None
+        best_score = -1.0
+        for p in patterns:
+            if p.particle and p.particle not in particles:
+                if not (p.particle in {_low(pr) for pr in preps}):
+                    continue
+            if p.objs and not (p.objs & obj_forms):
+                continue
+            slot: Optional[Token] = None
+            prep_tok = None
+            if p.preps:
+                for pr in preps:
+                    if _low(pr) in p.preps:
+                        po = _pobj(pr)
+                        if p.pobjs and (po is None or not (p.pobjs & _forms(po))):
+                            continue
+                        if prep_tok is None or (po is not None and self.actor_of(po) is not None):
+                            prep_tok, slot = pr, po
+                        if po is not None and self.actor_of(po) is not None:
+                            break
+                if prep_tok is None:
+                    # "hand over the prisoners": the preposition parsed as a particle
+                    if p.target == "prep" and p.preps & particles and not p.pobjs:
+                        slot = obj
+                    else:
+                        continue
+            if p.extras and not (p.extras & children_forms):
+                continue
+            if p.target == "obj":
+                slot = obj if not p.objs else None
+                if p.preps and not p.objs and prep_tok is not None and p.pobjs:
+                    slot = obj
+            elif p.target is None:
+                slot = None
+            if p.target == "obj" and p.objs:
+                slot = None
+            score = p.specificity + (0.5 if (p.target and slot is not None) else 0.0)
+            if p.target == "obj" and obj is None and not p.objs:
+                score -= 0.25
+            if score > best_score:
+                best, best_score = (p, slot, bool(p.target) and not p.objs), score
+        return best
+
+    def default_target(self, head: Token, preps_allowed: frozenset[str], of_ok: bool = False) -> Optional[Token]:
+        """The first preposition object on ``head`` (in ``preps_allowed``) that is an actor."""
+        for pr in _reachable_preps(head):
+            lem = _lemma(pr)
+            if lem in preps_allowed or (of_ok and lem == "of" and pr.head is head):
+                po = _pobj(pr)
+                if po is not None and (self.actor_of(po) is not None or self.place_of(po) is not None):
+                    return po
+        return None
+
+    # -- pass 1: triggers --------------------------------------------------
+
+    def triggers(self) -> dict[int, _Cand]:
+        cands: dict[int, _Cand] = {}
+        for tok in self.doc:
+            if tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB"):
+                cand = self.verb_cand(tok)
+                if cand is not None:
+                    cands[tok.i] = cand
+        for tok in self.doc:
+            if tok.pos_ not in ("NOUN", "PROPN") or tok.i in self.consumed:
+                continue
+            entry = self.noun_entry(tok)
+            if entry is None:
+                continue
+            head = tok.head
+            if tok.dep_ in ("dobj", "nsubjpass") and _lemma(head) in self.lex.light_verbs and (
+                head.i not in cands or cands[head.i].generic
+            ):
+                cands[head.i] = self.light_cand(head, tok, entry)
+                self.consumed.add(tok.i)
+        return cands
+
+    def verb_cand(self, verb: Token) -> Optional[_Cand]:
+        hit = self.match_verb(verb)
+        if hit is None:
+            return None
+        pattern, slot, strict = hit
+        passive = _is_passive(verb)
+        if pattern.objs:
+            obj = _object(verb)
+            if obj is not None:
+                self.consumed.add(obj.i)
+        target = slot
+        if target is None and not (pattern.target == "obj" and not pattern.objs and _object(verb) is not None):
+            target = self.default_target(verb, self.lex.verb_target_preps)
+            if target is None and pattern.objs:
+                obj = _object(verb)
+                if obj is not None:
+                    target = self.default_target(obj, self.lex.noun_target_preps, _lemma(obj) in self.lex.of_target)
+                    if target is None and not _is_passive(verb):
+                        # "rejected an Israeli proposal", "a U.S.-backed plan"
+                        for c in obj.subtree:
+                            if c.i >= obj.i:
+                                break
+                            if self.tok_actor[c.i] is not None and c.dep_ != "det":
+                                target = c
+                                break
+        return _Cand(
+            head=verb,
+            anchor=verb,
+            code=pattern.code,
+            evidence=f"verb:{pattern.lemma} (lexicon {pattern.id})",
+            source=self.undateline(_subject(verb)),
+            target=target,
+            passive=passive,
+            strict=strict and slot is not None,
+            generic=not pattern.objs,
+        )
+
+    def light_cand(self, verb: Token, noun: Token, entry: cameo.NounEntry) -> _Cand:
+        target, pair = self.noun_target(noun)
+        if target is None and pair is None:
+            target = self.default_target(verb, self.lex.noun_target_preps)
+        return _Cand(
+            head=verb,
+            anchor=verb,
+            code=entry.code,
+            evidence=f"noun:{_lemma(noun)} after {_lemma(verb)} (lexicon {entry.id})",
+            source=self.undateline(_subject(verb)),
+            target=target,
+            pair=pair,
+            passive=_is_passive(verb),
+        )
+
+    def noun_target(self, noun: Token) -> tuple[Optional[Token], Optional[list]]:
+        of_ok = _lemma(noun) in self.lex.of_target or _low(noun) in self.lex.of_target
+        for pr in _preps(noun):
+            lem = _lemma(pr)
+            po = _pobj(pr)
+            if po is None:
+                continue
+            if lem == "between":
+                sides = [po, *po.conjuncts]
+                if len(sides) >= 2:
+                    return None, sides
+            if lem in self.lex.noun_target_preps or (of_ok and lem == "of"):
+                if self.actor_of(po) is not None:
+                    return po, None
+        return None, None
+
+    # -- pass 2: frames ----------------------------------------------------
+
+    def complement(self, verb: Token, comps: frozenset[str]) -> tuple[Optional[Token], Optional[str]]:
+        for c in verb.children:
+            if c.dep_ in ("xcomp",) and "xcomp" in comps:
+                return c, "xcomp"
+        for c in verb.children:
+            if c.dep_ == "ccomp" and "ccomp" in comps:
+                return c, "ccomp"
+        if "pcomp" in comps:
+            holders = [verb] + [c for c in verb.children if c.dep_ == "dobj"]
+            for h in holders:
+                for pr in _preps(h):
+                    if _lemma(pr) in ("of", "against", "for", "with", "over", "from"):
+                        for c in pr.children:
+                            if c.dep_ == "pcomp" or (c.dep_ == "pobj" and (self.is_event_noun(c) or c.pos_ == "VERB")):
+                                return c, "pcomp"
+        return None, None
+
+    def frame_for(self, verb: Token) -> tuple[Optional[cameo.Frame], Optional[Token]]:
+        frames = self.lex.frames.get(_lemma(verb))
+        if not frames:
+            return None, None
+        for frame in frames:
+            comp, _ = self.complement(verb, frame.comp)
+            if comp is None:
+                continue
+            if frame.kind == "appeal" and _lemma(verb) == "call" and not any(
+                _lemma(p) in ("on", "upon") for p in _preps(verb)
+            ):
+                continue
+            if frame.kind == "future" and _lemma(verb) in ("expect", "set", "schedule", "slate") and not _is_passive(verb):
+                continue
+            return frame, comp
+        return None, None
+
+    def apply_frames(self, cands: dict[int, _Cand]) -> dict[int, _Cand]:
+        # innermost frames first, so "vowed to threaten" composes from the inside out
+        frame_verbs = []
+        for tok in self.doc:
+            if _lemma(tok) in self.lex.frames and (tok.pos_ in ("VERB", "AUX", "ADJ") or tok.tag_.startswith("VB")):
+                frame, comp = self.frame_for(tok)
+                if frame is not None and frame.absorb:
+                    frame_verbs.append((tok, frame, comp))
+        frame_verbs.sort(key=lambda x: -sum(1 for _ in x[0].ancestors))
+        for verb, frame, comp in frame_verbs:
+            inner = cands.get(comp.i)
+            inner_code = inner.code if inner is not None else None
+            if inner is None and comp.pos_ in ("NOUN", "PROPN"):
+                entry = self.noun_entry(comp)
+                if entry is not None:
+                    inner_code = entry.code
+                    target, pair = self.noun_target(comp)
+                    inner = _Cand(head=comp, anchor=comp, code=entry.code, evidence=f"noun:{_lemma(comp)} (lexicon {entry.id})", target=target, pair=pair)
+                    self.consumed.add(comp.i)
+            own = cands.get(verb.i)
+            # the frame's own object: "urged Beijing to", "warned Putin against", "called on X to"
+            target = _object(verb) if not _is_passive(verb) else None
+            if target is not None and self.actor_of(target) is None:
+                target = None
+            if target is None:
+                for pr in _preps(verb):
+                    if _lemma(pr) in ("on", "upon", "to", "with") and frame.kind in ("appeal", "demand", "threat"):
+                        po = _pobj(pr)
+                        if po is not None and self.actor_of(po) is not None:
+                            target = po
+                            break
+            if target is None and own is not None and own.target is not None:
+                target = own.target
+            if target is None and inner is not None:
+                target = inner.target
+            if target is None and inner is None:
+                # "promised to send a battery to Ukraine": the complement names the recipient
+                target = self.default_target(comp, self.lex.verb_target_preps)
+            if inner is None and own is None and target is None:
+                continue
+            strict = (own is not None and own.strict and target is own.target) or (
+                inner is not None and inner.strict and target is inner.target
+            )
+            code = frame.code_for(inner_code) if inner_code else (own.code if own is not None else frame.code)
+            if code is None:
+                continue
+            evidence = f"frame:{frame.kind}:{_lemma(verb)}"
+            if inner is not None:
+                evidence += f" + {inner.evidence}"
+                cands.pop(comp.i, None)
+            elif own is not None:
+                evidence = own.evidence + f" ({evidence})"
+            cands[verb.i] = _Cand(
+                head=verb,
+                anchor=inner.anchor if inner is not None else verb,
+                code=code,
+                evidence=evidence,
+                source=self.undateline(_subject(verb)),
+                target=target,
+                pair=inner.pair if inner is not None and target is None else None,
+                passive=False,
+                strict=strict,
+                future=frame.inner == "future",
+            )
+        return cands
+
+    # -- pass 3: nominal events ------------------------------------------
+
+    def nominal_cands(self, cands: dict[int, _Cand]) -> None:
+        for tok in self.doc:
+            if tok.pos_ not in ("NOUN", "PROPN") or tok.i in self.consumed or tok.i in cands:
+                continue
+            entry = self.noun_entry(tok)
+            if entry is None:
+                continue
+            if any(c.dep_ == "det" and _low(c) in NEGATING_DETS for c in tok.children):
+                continue
+            source = None
+            for c in tok.children:
+                if c.dep_ in ("poss",) and self.actor_of(c) is not None:
+                    source = c
+                    break
+            if source is None:
+                for pr in _preps(tok):
+                    if _lemma(pr) == "by":
+                        po = _pobj(pr)
+                        if po is not None and self.actor_of(po) is not None:
+                            source = po
+                            break
+            if source is None:
+                for c in tok.children:
+                    if c.dep_ in ("amod", "compound", "nmod") and self.tok_actor[c.i] is not None:
+                        source = c
+                        break
+            target, pair = self.noun_target(tok)
+            if pair is not None and source is None:
+                cands[tok.i] = _Cand(head=tok, anchor=tok, code=entry.code, evidence=f"noun:{_lemma(tok)} between (lexicon {entry.id})", pair=pair)
+                continue
+            if source is None or target is None:
+                continue
+            cands[tok.i] = _Cand(
+                head=tok,
+                anchor=tok.head if tok.head.pos_ in ("VERB", "AUX") else tok,
+                code=entry.code,
+                evidence=f"noun:{_lemma(tok)} (lexicon {entry.id})",
+                sources=[source],
+                target=target,
+            )
+
+    # -- flags -------------------------------------------------------------
+
+    def context(self, tok: Token) -> tuple[bool, str]:
+        """``(negated, modality)`` of the event headed by ``tok``."""
+        negated = False
+        future = hypothetical = reported = would = False
+        cur = tok
+        via = None  # how we reached cur from below
+        for _ in range(12):
+            for c in cur.children:
+                dep = c.dep_
+                if dep == "neg" and via in (None, "xcomp"):
+                    negated = True
+                elif dep == "det" and via is None and _low(c) in NEGATING_DETS:
+                    negated = True
+                elif dep in ("aux", "auxpass") and via in (None, "xcomp", "conj"):
+                    low = _low(c)
+                    if low in FUTURE_AUX:
+                        future = True
+                    elif low in WOULD_AUX:
+                        would = True
+                    elif low in HYPOTHETICAL_AUX:
+                        hypothetical = True
+                elif dep == "mark" and via in (None, "conj", "xcomp") and _low(c) in CONDITIONAL_MARKS:
+                    hypothetical = True
+                elif dep == "advcl" and via in (None, "xcomp", "conj") and cur is not tok or (dep == "advcl" and via is None):
+                    if any(m.dep_ == "mark" and _low(m) in ("if", "unless") for m in c.children):
+                        if would or any(a.dep_ == "aux" and _low(a) in WOULD_AUX | HYPOTHETICAL_AUX for a in cur.children):
+                            hypothetical = True
+            if cur.dep_ == "ROOT" or cur.head is cur:
+                break
+            dep = cur.dep_
+            gov = cur.head
+            frames = self.lex.frames.get(_lemma(gov))
+            if frames and dep in ("xcomp", "ccomp", "pcomp", "pobj", "advcl", "dobj"):
+                comp_dep = "pcomp" if dep in ("pcomp", "pobj") else dep
+                for frame in frames:
+                    if comp_dep in frame.comp or (dep == "dobj" and frame.kind == "deny"):
+                        if frame.kind == "future" and _lemma(gov) in ("expect", "set", "schedule", "slate") and not _is_passive(gov):
+                            continue
+                        inner = frame.inner
+                        if frame.kind == "speech" and any(c.dep_ == "neg" for c in gov.children):
+                            negated = True  # "has not confirmed that it carried out the strike"
+                        if inner == "negated":
+                            negated = True
+                        elif inner == "reported":
+                            reported = True
+                        elif inner == "hypothetical":
+                            hypothetical = True
+                        elif inner == "future":
+                            future = True
+                        break
+            if dep in ("prep",) and cur.head.dep_ != "ROOT":
+                via = "prep"
+            elif dep in ("pobj", "pcomp"):
+                via = "pcomp"
+            else:
+                via = dep
+            if dep in ("relcl", "acl", "appos", "nsubj", "nsubjpass", "parataxis"):
+                break
+            cur = gov
+        if self._quote_at(tok) is not None:
+            reported = True
+        if would:
+            if reported:
+                future = True
+            else:
+                hypothetical = True
+        if hypothetical:
+            return negated, "hypothetical"
+        if future:
+            return negated, "future"
+        if reported:
+            return negated, "reported"
+        return negated, "asserted"
+
+    # -- pass 4: events ----------------------------------------------------
+
+    def run(self) -> list[Event]:
+        cands = self.triggers()
+        cands = self.apply_frames(cands)
+        self.nominal_cands(cands)
+        events: list[Event] = []
+        for i in sorted(cands):
+            events.extend(self.emit(cands[i]))
+        return dedup(events)
+
+    def emit(self, cand: _Cand) -> list[Event]:
+        head = cand.head
+        if head.dep_ == "advcl" and any(c.dep_ == "aux" and c.tag_ == "TO" for c in head.children) and not any(
+            c.dep_ in SUBJECT_DEPS for c in head.children
+        ):
+            return []  # a purpose clause ("summoned the envoy to protest"): part of the main event
+        code = cand.code
+        root = code[:2]
+        if cand.sources is not None:
+            sources = [a for t in cand.sources for a in self.actors_of(t)]
+        else:
+            sources = self.actors_of(cand.source)
+            if not sources and cand.source is not None and cand.source.pos_ == "PRON":
+                sources = self.actors_of(self.reporting_subject(head))
+        if not sources and cand.source is not None and root in ("10", "11", "14"):
+            people = self.people_actor(cand.source, self.event_country(cand))
+            sources = [people] if people is not None else []
+        targets = self.actors_of(cand.target)
+        if cand.target is not None and not targets:
+            place = self.place_of(cand.target)
+            if place is not None:
+                targets = [self.place_actor(place)]
+            elif root in ("07", "17", "18", "20"):
+                if root == "17" and sources:
+                    country = sources[0].country
+                else:
+                    named = self.sentence_targets.get(head.sent.start)
+                    country = named.country if named is not None else self.event_country(cand)
+                people = self.people_actor(cand.target, country)
+                targets = [people] if people is not None else []
+            if not targets and root in ("15", "18", "19", "20"):
+                # "struck targets in the Gaza Strip"
+                where = self.default_target(head, frozenset({"in", "inside", "across"}))
+                if where is not None:
+                    targets = self.actors_of(where) or [self.place_actor(p) for p in [self.place_of(where)] if p]
+            if not targets and self.is_event_noun(cand.target):
+                prior = self.anaphor(cand.target, sources[0] if sources else None)
+                targets = [prior] if prior is not None else []
+            if not targets and cand.strict and not self.is_event_noun(cand.target):
+                return []
+        pair_actors = [a for t in (cand.pair or ()) for a in self.actors_of(t)]
+        mutual = root in self.lex.mutual_roots or _lemma(head) in self.lex.reciprocal
+        if len(pair_actors) >= 2 and not targets:
+            if sources and all(s.id not in {p.id for p in pair_actors} for s in sources):
+                pairs = [(s, p) for s in sources for p in pair_actors]
+            else:
+                pairs = [(a, b) for a in pair_actors for b in pair_actors if a.id != b.id]
+        elif not sources:
+            return []
+        elif targets:
+            pairs = [(s, t) for s in sources for t in targets if not _same(s, t)]
+        elif len(sources) >= 2 and mutual and (cand.target is None or root in ("03", "04", "05", "06")):
+            pairs = [(a, b) for a in sources for b in sources if not _same(a, b) and a.code != b.code]
+        else:
+            pairs = [(s, None) for s in sources]
+        if not pairs:
+            return []
+        if root in ("01", "04") and all(t is None for _, t in pairs):
+            return []
+        negated, modality = self.context(head)
+        if cand.future and modality in ("asserted", "reported"):
+            modality = "future"
+        if modality == "future" and root not in ("01", "03", "13") and self.intent is not None \
+                and not cand.evidence.startswith(("frame:intent", "frame:threat")):
+            code = self.intent.code_for(code) or code
+        entry = cameo.lookup(code)
+        kind, mode = cameo.plover(code)
+        sent = head.sent
+        date, date_source = _times.time_for(self.doc, sent, cand.anchor)
+        place = _places.place_for(self.doc, sent, cand.anchor)
+        place_ref = place.ref() if place is not None and hasattr(place, "ref") else None
+        span = self.span_of(cand, sent)
+        out = []
+        for src, tgt in pairs:
+            if not negated and modality != "hypothetical" and src.id:
+                obj = _object(head) if head.pos_ in ("VERB", "AUX") else head
+                self.history.append((sent.start, entry.root, src, _lemma(obj) if obj is not None else ""))
+            if tgt is not None and tgt.id:
+                self.sentence_targets[sent.start] = tgt
+            out.append(
+                Event(
+                    source=_ref(self.index, src),
+                    target=_ref(self.index, tgt) if tgt is not None else None,
+                    cameo=code,
+                    root=entry.root,
+                    plover=kind,
+                    mode=mode,
+                    goldstein=entry.goldstein,
+                    quad_class=entry.quad_class,
+                    date=date,
+                    date_source=date_source,
+                    place=place_ref,
+                    negated=negated,
+                    modality=modality,
+                    sentence=sent.text.strip(),
+                    span=span,
+                    evidence=cand.evidence,
+                )
+            )
+        return out
+
+    def span_of(self, cand: _Cand, sent: Span) -> tuple[int, int]:
+        toks = [cand.head]
+        sub = list(cand.head.subtree)
+        start, end = sub[0].idx, sub[-1].idx + len(sub[-1])
+        for t in (cand.source, cand.target, *(cand.sources or ()), *(cand.pair or ())):
+            if t is not None:
+                toks.append(t)
+                start = min(start, t.idx)
+                end = max(end, t.idx + len(t))
+        start = max(start, sent.start_char)
+        end = min(end, sent.end_char)
+        return (start, end)
+
+
+def _usable(actor: Actor) -> bool:
+    """A bare role ("reporters" -> MED, "officials" -> GOV) names no one to code."""
+    return bool(actor.country) or actor.code[:3] in ("IGO", "NGO")
+
+
+def _same(a: Actor, b: Actor) -> bool:
+    return (a.id and a.id == b.id) or (not a.id or not b.id) and a.code == b.code
+
+
+def _ref(index, actor: Actor) -> ActorRef:
+    if not actor.id:  # an unnamed group or a place standing for its country
+        return ActorRef(name=actor.name, code=actor.code, actor=None, country=actor.country)
+    ref = getattr(index, "ref", None)
+    if ref is not None:
+        return ref(actor)
+    return ActorRef(name=actor.name, code=actor.code, actor=actor.id, country=actor.country)
+
+
+# ---------------------------------------------------------------------------
+# Dedup
+
+
+def _better(a: Event, b: Event) -> Event:
+    """The more informative of two records of the same event."""
+    def rank(e: Event):
+        return (
+            e.date_source == "text",
+            -MODALITY_RANK.get(e.modality, 0),
+            len(e.cameo),
+            -e.span[0],
+        )
+
+    return a if rank(a) >= rank(b) else b
+
+
+def dedup(events: Iterable[Event]) -> list[Event]:
+    """One event per fact: same source, target, root and date (and the same flags).
+
+    A date that only fell back to the publication date matches any date of the
+    same source, target and root (the text gave no reason to think it another event).
+    """
+    kept: list[Event] = []
+    for ev in events:
+        key = (ev.source.code, ev.source.country, ev.target.code if ev.target else None, ev.root, ev.negated,
+               ev.modality == "hypothetical")
+        merged = False
+        for n, other in enumerate(kept):
+            okey = (other.source.code, other.source.country, other.target.code if other.target else None,
+                    other.root, other.negated, other.modality == "hypothetical")
+            if okey != key:
+                continue
+            same_date = other.date == ev.date or "published" in (other.date_source, ev.date_source) or \
+                "dateline" in (other.date_source, ev.date_source)
+            if same_date:
+                kept[n] = _better(other, ev)
+                merged = True
+                break
+        if not merged:
+            kept.append(ev)
+    with_target = {(e.source.code, e.root, e.negated, e.modality == "hypothetical") for e in kept if e.target is not None}
+    return [
+        e for e in kept
+        if e.target is not None or (e.source.code, e.root, e.negated, e.modality == "hypothetical") not in with_target
+    ]
+
+
+def extract_events(doc: Doc) -> list[Event]:
+    """The coded events of a parsed doc whose ``actor_index`` (and quotes) are set."""
+    index = doc._.actor_index
+    if index is None:
+        return []
+    return _Coder(doc, index, cameo.lexicon()).run()
 
 
 @Language.component(
@@ -17,5 +1007,8 @@ from . import docext  # noqa: F401
     assigns=["doc._.events"],
 )
 def annotate_events(doc: Doc) -> Doc:
-    doc._.events = []
+    doc._.events = extract_events(doc)
     return doc
+
+
+__all__ = ["annotate_events", "dedup", "extract_events"]

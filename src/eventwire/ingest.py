@@ -82,13 +82,16 @@ def worker_analyzer(model: Optional[str], batch_size: int):
     return Analyzer(model, batch_size=batch_size)
 
 
-def analyze_batch(articles: list[Article], model: Optional[str] = None, batch_size: int = DEFAULT_BATCH) -> BatchResult:
+def analyze_batch(
+    articles: list[Article], model: Optional[str] = None, batch_size: int = DEFAULT_BATCH, analyzer=None
+) -> BatchResult:
     """Analyse a batch; returns ``(model name, records)`` with a :class:`Failure` for any article that breaks.
 
     The batch goes through ``nlp.pipe`` at once; if that raises, the articles are
-    analysed one by one so that only the broken one is lost.
+    analysed one by one so that only the broken one is lost. Without ``analyzer``
+    the process's own (:func:`worker_analyzer`) is used.
     """
-    analyzer = worker_analyzer(model, batch_size)
+    analyzer = analyzer if analyzer is not None else worker_analyzer(model, batch_size)
     try:
         return analyzer.model_name, list(analyzer.analyze_many(articles))
     except Exception:  # one broken article: find it, keep the rest
@@ -109,11 +112,12 @@ class Runner(Protocol):
 
 
 class LocalRunner:
-    """Analyse in this process."""
+    """Analyse in this process (with ``analyzer`` if given, else the process's own)."""
 
-    def __init__(self, model: Optional[str] = None, batch_size: int = DEFAULT_BATCH):
+    def __init__(self, model: Optional[str] = None, batch_size: int = DEFAULT_BATCH, *, analyzer=None):
         self.model = model
         self.batch_size = batch_size
+        self.analyzer = analyzer
 
     def __enter__(self) -> "LocalRunner":
         return self
@@ -126,7 +130,7 @@ class LocalRunner:
 
     def map(self, batches: Iterable[list[Article]]) -> Iterator[tuple[list[Article], BatchResult]]:
         for batch in batches:
-            yield batch, analyze_batch(batch, self.model, self.batch_size)
+            yield batch, analyze_batch(batch, self.model, self.batch_size, self.analyzer)
 
 
 class DaskRunner:

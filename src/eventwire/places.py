@@ -1,24 +1,373 @@
 """Places: place mentions resolved against the gazetteer, with coordinates.
 
-STUB: sets ``doc._.places`` (list of Place, doc offsets).
+Sets ``doc._.places`` (list of :class:`~eventwire.models.Place`, doc offsets, in text
+order) and fills the place of ``doc._.dateline``.
+
+A mention is a gazetteer name that spaCy labels GPE, LOC or FAC, or, unlabelled, a
+country, region, sea or large city (a whole ORG/PERSON entity that is exactly such a
+name is taken too: the small model mislabels places). Names inside people's and
+organisations' names are not places. Each mention is then resolved: "X, Y" pairs
+("Atlanta, Georgia", "Geneva, Switzerland") fix both; otherwise the candidates are
+ranked by prior (feature type, population, main name over variant) plus the share of
+the article's other mentions (and demonyms) that fall in the candidate's country.
+
+Limits: a place absent from the gazetteer is dropped (no coordinates to give);
+"near the border with Ukraine" yields Ukraine, not the border.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import logging
+from collections import Counter
+from functools import lru_cache
+from typing import Optional
+
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span, Token
 
 from . import docext  # noqa: F401
+from .gazetteer import Candidate, Entry, Gazetteer, load_gazetteer, name_key
+from .lexicon import load_yaml
+from .models import Place
+from .times import find_dateline
+
+log = logging.getLogger(__name__)
+
+MAX_WINDOW = 6
+
+
+@dataclasses.dataclass(frozen=True)
+class PlaceRules:
+    place_labels: frozenset
+    blocking_labels: frozenset
+    unlabelled_min_population: int
+    relabel_features: frozenset
+    relabel_min_population: int
+    stoplist: frozenset
+    suffixes: frozenset
+    locative: frozenset
+
+
+@lru_cache(maxsize=1)
+def place_rules() -> PlaceRules:
+    data = load_yaml("gazetteer/places.yaml")
+    return PlaceRules(
+        place_labels=frozenset(data["place_labels"]),
+        blocking_labels=frozenset(data["blocking_labels"]),
+        unlabelled_min_population=int(data["unlabelled_min_population"]),
+        relabel_features=frozenset(data["relabel_features"]),
+        relabel_min_population=int(data["relabel_min_population"]),
+        stoplist=frozenset(name_key(s) for s in data["unlabelled_stoplist"]),
+        suffixes=frozenset(data["suffixes"]),
+        locative=frozenset(data["locative_prepositions"]),
+    )
+
+
+@dataclasses.dataclass
+class _Mention:
+    start: int
+    end: int
+    cands: list[Candidate]
+    key: str
+    fixed: Optional[Entry] = None
+    best: Optional[Entry] = None
+
+
+def _window_key(doc: Doc, i: int, j: int) -> str:
+    """Folded name of tokens ``i..j-1`` (possessive "'s" dropped)."""
+    end = doc[j - 1]
+    text = doc.text[doc[i].idx : end.idx + len(end.text)]
+    return name_key(text)
+
+
+def _capitalised(token: Token) -> bool:
+    return bool(token.text) and token.text[0].isupper()
+
+
+ALIAS_MIN_POPULATION = 100_000
+NUMERIC_LABELS = frozenset({"DATE", "TIME", "MONEY", "QUANTITY", "PERCENT", "CARDINAL", "ORDINAL"})
+
+
+def _usable(cands: list[Candidate], surface: str) -> list[Candidate]:
+    """Drop candidates a surface form cannot mean: a small city by a variant name, or
+    anything but a country by a short all-capital form ("EU" is not Eu, France)."""
+    letters = [ch for ch in surface if ch.isalpha()]
+    if len(letters) <= 5 and surface.isupper():
+        return [c for c in cands if c.entry.feature == "country"]
+    return [c for c in cands if not (c.alias and c.entry.feature == "city" and c.entry.population < ALIAS_MIN_POPULATION)]
+
+
+def _match_at(doc: Doc, gaz: Gazetteer, i: int, limit: int) -> tuple[int, list[Candidate], str]:
+    """Longest gazetteer name starting at token ``i`` and ending before ``limit``."""
+    for j in range(min(limit, i + MAX_WINDOW, i + gaz.max_tokens), i, -1):
+        last = doc[j - 1]
+        if last.is_punct or last.is_space or not (last.text[0].isalnum()):
+            continue
+        if any("\n" in doc[k].text for k in range(i, j)):
+            continue
+        key = _window_key(doc, i, j)
+        cands = gaz.lookup_key(key)
+        if cands:
+            cands = _usable(cands, doc.text[doc[i].idx : last.idx + len(last.text)])
+        if cands:
+            return j, cands, key
+    return i, [], ""
+
+
+def _best(gaz: Gazetteer, cands: list[Candidate], context=None) -> Entry:
+    return gaz.rank(cands, context)[0].entry
+
+
+def _with_suffix(doc: Doc, gaz: Gazetteer, i: int, j: int, rules: PlaceRules):
+    """'Leningrad' + 'region' -> the 'Leningrad region' entry, when there is one."""
+    if j < len(doc) and doc[j].lower_ in rules.suffixes:
+        key = _window_key(doc, i, j + 1)
+        cands = gaz.lookup_key(key)
+        if cands:
+            return j + 1, cands, key
+    return None
+
+
+def _collect(doc: Doc, gaz: Gazetteer, rules: PlaceRules) -> list[_Mention]:
+    mentions: list[_Mention] = []
+    taken = [False] * len(doc)
+
+    def add(i: int, j: int, cands: list[Candidate], key: str, span_end: Optional[int] = None) -> None:
+        # span_end: the mention's text stops before a suffix word that only chose the
+        # entry ("Kharkiv" in "the Kharkiv region" names the region).
+        if span_end in (None, j) and j - 1 > i and doc[j - 1].text in rules.suffixes:
+            span_end = j - 1  # a lower-case "region", "corridor": a common noun, not the name
+        last = doc[(span_end or j) - 1]
+        mentions.append(_Mention(doc[i].idx, last.idx + len(last.text), cands, key))
+        for k in range(i, j):
+            taken[k] = True
+
+    def cued(i: int) -> bool:
+        """A locative preposition before the name ("in the Kargil district"), or a list
+        of places ("Zaporizhzhia and Kherson")."""
+        k = i - 1
+        if k >= 0 and doc[k].lower_ == "the":
+            k -= 1
+        if k < 0:
+            return False
+        word = doc[k].lower_
+        if word in rules.locative:
+            return True
+        return word in ("and", "or", ",") and k >= 1 and taken[k - 1]
+
+    # The dateline's places ("BEIJING/TAIPEI, April 10 (Reuters) -").
+    dl = find_dateline(doc)
+    if dl is not None:
+        for text, start, end in dl.places:
+            cands = gaz.lookup(text)
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if cands and span is not None:
+                add(span.start, span.end, cands, name_key(text))
+        span = doc.char_span(dl.span[0], dl.span[1], alignment_mode="expand")
+        if span is not None:
+            for k in range(span.start, span.end):
+                taken[k] = True
+
+    label_of: list[Optional[Span]] = [None] * len(doc)
+    for ent in doc.ents:
+        for k in range(ent.start, ent.end):
+            label_of[k] = ent
+    person_words = {t.lower_ for ent in doc.ents if ent.label_ == "PERSON" and len(ent) > 1 for t in ent}
+
+    # Entities spaCy labels as places: the longest gazetteer names inside them.
+    for ent in doc.ents:
+        if ent.label_ not in rules.place_labels:
+            continue
+        found = []
+        i = ent.start
+        while i < ent.end:
+            if taken[i] or doc[i].lower_ == "the":
+                i += 1
+                continue
+            j, cands, key = _match_at(doc, gaz, i, ent.end)
+            if cands:
+                name_end = j
+                suffixed = _with_suffix(doc, gaz, i, j, rules)
+                if suffixed:
+                    j, cands, key = suffixed
+                found.append((i, j, cands, key, name_end))
+                i = j
+            else:
+                i += 1
+        covered = {k for a, b, *_ in found for k in range(a, b)}
+        # "the Soviet Union" is not Union, New Jersey: a city that leaves part of the
+        # entity's name unexplained is dropped.
+        loose = any(_capitalised(doc[k]) and doc[k].lower_ not in rules.suffixes and k not in covered
+                    for k in range(ent.start, ent.end) if doc[k].lower_ != "the")
+        for a, b, cands, key, name_end in found:
+            if loose and _best(gaz, cands).feature == "city":
+                continue
+            add(a, b, cands, key, name_end)
+
+    # Unlabelled (or mislabelled) names.
+    i = 0
+    n = len(doc)
+    while i < n:
+        tok = doc[i]
+        if taken[i] or not _capitalised(tok) or tok.is_space:
+            i += 1
+            continue
+        ent = label_of[i]
+        limit = ent.end if ent is not None else n
+        j, cands, key = _match_at(doc, gaz, i, limit)
+        if not cands:
+            i += 1
+            continue
+        best = _best(gaz, cands)
+        city = best.feature == "city"
+        ok = False
+        if ent is None:
+            big = best.population >= rules.unlabelled_min_population or _is_capital(gaz, best)
+            ok = key not in rules.stoplist and (not city or big or (cued(i) and best.population >= 20000))
+        elif ent.label_ in rules.blocking_labels and ent.label_ not in NUMERIC_LABELS:
+            start = ent.start + (1 if ent[0].lower_ == "the" else 0)
+            whole = i == start and j == ent.end
+            relabel = (best.feature in rules.relabel_features or best.population >= rules.relabel_min_population
+                       or cued(i))
+            ok = whole and relabel and key not in person_words
+        if ok:
+            name_end = j
+            suffixed = _with_suffix(doc, gaz, i, j, rules)
+            if suffixed:
+                j, cands, key = suffixed
+            add(i, j, cands, key, name_end)
+            i = j
+        else:
+            i += 1
+    mentions.sort(key=lambda m: m.start)
+    return mentions
+
+
+def _is_capital(gaz: Gazetteer, entry: Entry) -> bool:
+    country = gaz.country(entry.country) if entry.country else None
+    return country is not None and entry.feature == "city" and _capital_name(gaz, country) == name_key(entry.name)
+
+
+def _capital_name(gaz: Gazetteer, country: Entry) -> str:
+    return gaz.capitals.get(country.country, "")
+
+
+def _pair(doc: Doc, gaz: Gazetteer, a: _Mention, b: _Mention) -> None:
+    """'Atlanta, Georgia' / 'Geneva, Switzerland': the second names the first's country or state."""
+    if doc.text[a.end : b.start] not in (", ", ","):
+        return
+    for cb in gaz.rank(b.cands):
+        eb = cb.entry
+        if eb.feature not in ("country", "region") or not eb.country:
+            continue
+        for ca in gaz.rank(a.cands):
+            ea = ca.entry
+            if ea.country != eb.country or ea is eb:
+                continue
+            if eb.feature == "region" and eb.admin1 and ea.admin1 != eb.admin1:
+                continue
+            a.fixed, b.fixed = ea, eb
+            return
+
+
+def _context(doc: Doc, gaz: Gazetteer, mentions: list[_Mention]) -> tuple[Counter, dict[str, Counter]]:
+    votes: Counter = Counter()
+    by_key: dict[str, Counter] = {}
+    for m in mentions:
+        entry = m.fixed or m.best
+        if entry is not None and entry.country:
+            votes[entry.country] += 1
+            by_key.setdefault(m.key, Counter())[entry.country] += 1
+    for ent in doc.ents:
+        if ent.label_ == "NORP":
+            code = gaz.demonym(ent.text)
+            if code:
+                votes[code] += 1
+    return votes, by_key
+
+
+def resolve_mentions(doc: Doc, gaz: Gazetteer, mentions: list[_Mention]) -> list[Place]:
+    for a, b in zip(mentions, mentions[1:]):
+        _pair(doc, gaz, a, b)
+    for m in mentions:
+        m.best = m.fixed or _best(gaz, m.cands)
+    votes, by_key = _context(doc, gaz, mentions)
+    places = []
+    for m in mentions:
+        entry = m.fixed
+        if entry is None:
+            own = by_key.get(m.key, Counter())
+            total = sum(votes.values()) - sum(own.values())
+            context = {c: (v - own.get(c, 0)) / total for c, v in votes.items()} if total > 0 else None
+            entry = _best(gaz, m.cands, context)
+        places.append(Place(entry.name, entry.country, entry.lat, entry.lon, entry.feature, (m.start, m.end)))
+    return places
 
 
 @Language.component("eventwire_places", requires=["doc.ents"], assigns=["doc._.places", "doc._.dateline"])
 def annotate_places(doc: Doc) -> Doc:
-    doc._.places = []
+    gaz = load_gazetteer()
+    rules = place_rules()
+    mentions = _collect(doc, gaz, rules)
+    places = resolve_mentions(doc, gaz, mentions)
+    doc._.places = places
+    dl = doc._.dateline
+    if dl is not None and dl.place is None:
+        inside = [p for p in places if dl.span[0] <= p.span[0] < dl.span[1]]
+        if inside:
+            doc._.dateline = dataclasses.replace(dl, place=inside[0])
     return doc
 
 
-def place_for(doc: Doc, sent, verb):
+def _attachment(token: Token, locative: frozenset) -> Optional[Token]:
+    """The word a place is attached to by a locative preposition ("met *in* Geneva" -> met)."""
+    t = token
+    prep = None
+    for _ in range(12):
+        if t.dep_ == "prep" or t.pos_ == "ADP":
+            if t.lower_ in locative and prep is None:
+                prep = t
+        if t.head is t:
+            break
+        if t is not token and t.pos_ in ("VERB", "AUX"):
+            break
+        t = t.head
+    return prep.head if prep is not None else None
+
+
+def place_for(doc: Doc, sent, verb) -> Optional[Place]:
     """The :class:`~eventwire.models.Place` attached to the clause headed by ``verb``
     ("in Beijing", "near the border with Ukraine"), else the dateline's place, else None.
     """
-    return None
+    places = doc._.places or []
+    rules = place_rules()
+    best, best_key = None, None
+    if verb is not None and sent is not None:
+        for p in places:
+            if not (sent.start_char <= p.span[0] < sent.end_char):
+                continue
+            span = doc.char_span(p.span[0], p.span[1], alignment_mode="expand")
+            if span is None:
+                continue
+            head = _attachment(span.root, rules.locative)
+            if head is None:
+                continue
+            if head == verb:
+                rank = 3
+            elif verb.is_ancestor(head):
+                rank = 2
+            elif head.is_ancestor(verb):
+                rank = 1
+            else:
+                continue
+            key = (rank, -abs(span.root.i - verb.i))
+            if best_key is None or key > best_key:
+                best, best_key = p, key
+    if best is not None:
+        return best
+    dl = doc._.dateline
+    return dl.place if dl is not None else None
+
+
+__all__ = ["annotate_places", "place_for", "place_rules", "resolve_mentions"]

@@ -13,6 +13,9 @@ from __future__ import annotations
 import sys
 from typing import Optional
 
+from rich.progress import ProgressColumn
+from rich.text import Text
+
 UNIT = "articles"
 
 
@@ -82,17 +85,9 @@ class ProgressBar:
             self._progress.update(self._task, total=total)
 
 
-def _rate_column_base():
-    from rich.progress import ProgressColumn
-
-    return ProgressColumn
-
-
-class _RateColumn(_rate_column_base()):  # type: ignore[misc]
+class _RateColumn(ProgressColumn):
     """Articles per second, from rich's moving estimate."""
 
     def render(self, task):
-        from rich.text import Text
-
         speed = task.finished_speed or task.speed
         return Text("-- art/s" if speed is None else f"{speed:.1f} art/s")

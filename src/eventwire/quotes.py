@@ -1,17 +1,1085 @@
 """Quotes: who said what (direct, indirect and mixed speech, with resolved speakers).
 
-STUB: sets ``doc._.quotes`` to a list of :class:`~eventwire.models.Quote` in doc offsets.
+The component ``eventwire_quotes`` sets ``doc._.quotes`` to a list of
+:class:`~eventwire.models.Quote` in doc character offsets, in text order.
+
+How it works:
+
+1. Quotation marks are paired paragraph by paragraph (:func:`find_regions`): curly,
+   straight, low-9, guillemets and typewriter marks; single marks only in headlines
+   and in paragraphs without double marks. A mark's role comes from its glyph and
+   its flanks, so an apostrophe (``countries’``, ``it’s``) never opens or closes a
+   quote. An unclosed quote ends with its paragraph, unless the next paragraph opens
+   with a mark, in which case the quote runs on (multi-paragraph quotes).
+2. Reporting cues are read off the parse: a verb of saying (data file
+   ``data/quotes/cues.yaml``) with a clausal complement gives an indirect quote, or a
+   mixed one when the complement carries quoted words; ``according to X`` and
+   ``X accused Y of ...`` likewise. A complement that is all quotation is the
+   attribution of a direct quote.
+3. A direct quote without such a complement takes its attribution from the words
+   right after it (``"...," X said``, ``said X``) or right before it (``X said:``);
+   a quote with neither continues the speaker of the quote before it (the rest of a
+   paragraph, or a paragraph of quotation only); a short fragment in the middle of a
+   sentence with no cue is a scare quote and is dropped.
+4. Speakers are resolved with ``doc._.actor_index`` where it names them; otherwise a
+   proper name is completed to its fullest form in the article, an institution noun
+   phrase is named by its own words, and a pronoun or role noun is linked to the last
+   named person in context. Indefinite speakers ("a senior official") and anything
+   that cannot be linked are ``None``: never a guess.
+
+Limits: no coreference beyond that short context; a cue the parser does not attach
+to its complement is missed; quotes are not merged across the chunks the pipeline
+splits long articles into.
 """
 
 from __future__ import annotations
 
+import bisect
+import logging
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Optional
+
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span, Token
 
 from . import docext  # noqa: F401
+from .lexicon import load_yaml
+from .models import Quote, Speaker
+
+log = logging.getLogger(__name__)
+
+KIND_DIRECT, KIND_INDIRECT, KIND_MIXED = "direct", "indirect", "mixed"
+
+
+# ---------------------------------------------------------------------------
+# Lexicon
+
+
+@dataclass(frozen=True)
+class Cues:
+    reporting: frozenset
+    core: frozenset
+    direct_only: frozenset
+    prepositional: dict
+    gerund: frozenset
+    institution_heads: frozenset
+    role_nouns: frozenset
+    role_synonyms: dict
+    honorifics: frozenset
+    indefinite: frozenset
+    anonymous_roles: frozenset
+
+    def is_cue(self, token: Token) -> bool:
+        lemma = token.lemma_.lower()
+        return lemma in self.reporting or lemma in self.direct_only or lemma in self.prepositional
+
+
+@lru_cache(maxsize=4)
+def load_cues(path: str = "quotes/cues.yaml") -> Cues:
+    data = load_yaml(path)
+    return Cues(
+        reporting=frozenset(data["reporting_verbs"]),
+        core=frozenset(data["core_verbs"]),
+        direct_only=frozenset(data["direct_only_verbs"]),
+        prepositional=dict(data["prepositional_cues"]),
+        gerund=frozenset(data["gerund_cues"]),
+        institution_heads=frozenset(data["institution_heads"]),
+        role_nouns=frozenset(data["role_nouns"]),
+        role_synonyms={k: frozenset(v) for k, v in data["role_synonyms"].items()},
+        honorifics=frozenset(data["honorifics"]),
+        indefinite=frozenset(data["indefinite_determiners"]),
+        anonymous_roles=frozenset(data["anonymous_roles"]),
+    )
+
+
+# ---------------------------------------------------------------------------
+# Quotation marks
+
+
+OPEN, CLOSE, EITHER = "open", "close", "either"
+_DOUBLE_MARKS = re.compile(r"``|''|[\u201c\u201d\u201e\u00ab\u00bb\"]")
+_SINGLE_MARKS = re.compile(r"[\u2018\u2019\u201a\u2039\u203a']")
+_GLYPH_ROLE = {
+    "``": OPEN, "''": CLOSE,
+    "\u201c": OPEN, "\u201e": OPEN, "\u00ab": OPEN, "\u2018": OPEN, "\u201a": OPEN, "\u2039": OPEN,
+    "\u201d": CLOSE, "\u00bb": CLOSE, "\u2019": CLOSE, "\u203a": CLOSE,
+    '"': EITHER, "'": EITHER,
+}
+_OPENERS = "\u201c\u201e\u00ab\u2018\u201a\u2039\"'`"
+_CLOSERS = "\u201d\u00bb\u2019\u203a\"'"
+_LEFT_OK = set(" \t\n([{\u2014\u2013-/:" + _OPENERS)
+_RIGHT_OK = set(" \t\n.,;:!?)]}\u2014\u2013-/\u2026" + _CLOSERS)
+_SENT_END = set(".!?\u2026")
+
+
+@dataclass
+class Region:
+    """A direct quote: ``[start, end)`` is the content, ``[open, close)`` with the marks."""
+
+    open: int
+    start: int
+    end: int
+    close: int
+    closed: bool = True
+    paragraphs: int = 1
+    breaks: list = field(default_factory=list)  # (start, end) of paragraph breaks inside
+
+
+@dataclass(frozen=True)
+class Mark:
+    pos: int
+    length: int
+    role: str  # OPEN or CLOSE
+
+
+def _flank_role(text: str, pos: int, length: int, glyph_role: str, single: bool) -> Optional[str]:
+    prev = text[pos - 1] if pos > 0 else " "
+    nxt = text[pos + length] if pos + length < len(text) else " "
+    left = (prev in _LEFT_OK or pos == 0) and not nxt.isspace()
+    right = (not prev.isspace()) and (nxt in _RIGHT_OK or pos + length >= len(text))
+    if single:
+        # An apostrophe inside a word (it’s, O’Brien) or a possessive (countries’ ties)
+        if prev.isalnum() and nxt.isalnum():
+            return None
+        if glyph_role == CLOSE and prev.lower() == "s" and nxt == " ":
+            return None
+        if glyph_role in (CLOSE, EITHER) and not prev.isalnum() and nxt.isdigit():
+            return None  # ’90s
+        if glyph_role == EITHER:
+            if left and not right:
+                return OPEN if nxt.isalnum() else None
+            if right and not left:
+                return CLOSE
+            return None
+    if glyph_role == EITHER:
+        if left and not right:
+            return OPEN
+        if right and not left:
+            return CLOSE
+        return EITHER
+    if text[pos] in "\u00ab\u00bb":
+        return glyph_role  # French spacing (« ... ») says nothing about flanks
+    if glyph_role == OPEN and right and not left:
+        return CLOSE  # „...“ and the typo “best friend“
+    if glyph_role == CLOSE and left and not right:
+        return OPEN  # ”...” and »...«
+    return glyph_role
+
+
+def find_marks(text: str, single: bool = False) -> list[Mark]:
+    """The quotation marks of one paragraph with their roles (apostrophes left out)."""
+    pattern = _SINGLE_MARKS if single else _DOUBLE_MARKS
+    marks = []
+    for m in pattern.finditer(text):
+        glyph = m.group(0)
+        role = _flank_role(text, m.start(), len(glyph), _GLYPH_ROLE[glyph], single)
+        if role is not None:
+            marks.append(Mark(m.start(), len(glyph), role))
+    return marks
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of every non-empty line."""
+    out = []
+    pos = 0
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if stripped:
+            start = pos + line.index(stripped[0])
+            out.append((start, start + len(stripped)))
+        pos += len(line) + 1
+    return out
+
+
+def _pair(text: str, marks: list[Mark], start: int, end: int, carry: Optional[Region]) -> tuple[list[Region], Optional[Region]]:
+    """Pair the marks of one paragraph. ``carry`` is a quote running on from above."""
+    regions: list[Region] = []
+    current = carry
+    for mark in marks:
+        if current is None:
+            if mark.role in (OPEN, EITHER):
+                current = Region(mark.pos, mark.pos + mark.length, -1, -1)
+            continue  # a stray closing mark
+        if mark.role in (CLOSE, EITHER):
+            current.end, current.close = mark.pos, mark.pos + mark.length
+            regions.append(current)
+            current = None
+        else:
+            # A second opening mark: the quote before it was never closed.
+            current.end, current.close, current.closed = mark.pos, mark.pos, False
+            regions.append(current)
+            current = Region(mark.pos, mark.pos + mark.length, -1, -1)
+    return regions, current
+
+
+def find_regions(text: str, spans: Optional[list[tuple[int, int]]] = None, single_in: tuple = ()) -> list[Region]:
+    """Direct-quote regions of ``text``, paragraph by paragraph.
+
+    ``single_in`` lists paragraph starts where single marks count as quotation marks
+    (headlines); elsewhere they do only in paragraphs without double marks.
+    """
+    spans = paragraphs(text) if spans is None else spans
+    regions: list[Region] = []
+    carry: Optional[Region] = None
+    for n, (start, end) in enumerate(spans):
+        para = text[start:end]
+        marks = [Mark(m.pos + start, m.length, m.role) for m in find_marks(para)]
+        if not marks and (start in single_in or '"' not in para):
+            marks = [Mark(m.pos + start, m.length, m.role) for m in find_marks(para, single=True)]
+        if carry is not None:
+            if marks and marks[0].pos == start and marks[0].role in (OPEN, EITHER):
+                carry.paragraphs += 1
+                carry.breaks.append((carry.end, marks[0].pos + marks[0].length))
+                marks = marks[1:]
+            else:
+                regions.append(carry)
+                carry = None
+        found, carry = _pair(text, marks, start, end, carry)
+        regions.extend(found)
+        if carry is not None:
+            carry.end = carry.close = end
+            carry.closed = False
+            nxt = spans[n + 1][0] if n + 1 < len(spans) else None
+            if nxt is None or text[nxt] not in _OPENERS and not text.startswith("``", nxt):
+                regions.append(carry)
+                carry = None
+    if carry is not None:
+        regions.append(carry)
+    out = []
+    for r in regions:
+        # Trim spaces and the comma before a closing mark: “..., ” -> content
+        s, e = r.start, r.end
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and (text[e - 1].isspace() or text[e - 1] in ",;"):
+            e -= 1
+        if e - s >= 2 and any(c.isalnum() for c in text[s:e]):
+            r.start, r.end = s, e
+            out.append(r)
+    return out
+
+
+def region_text(text: str, region: Region) -> str:
+    """The quoted words, a paragraph break and its opening mark made one space."""
+    parts = []
+    pos = region.start
+    for b_start, b_end in region.breaks:
+        parts.append(text[pos:b_start].rstrip())
+        pos = b_end
+    parts.append(text[pos : region.end])
+    return " ".join(p.strip() for p in parts if p.strip())
+
+
+# ---------------------------------------------------------------------------
+# The analysis of one doc
+
+
+_PRONOUNS = frozenset("he she they we i you him her them it his its their".split())
+_PERSON_PRONOUNS = frozenset("he she him her i".split())
+_GROUP_PRONOUNS = frozenset("it they".split())
+_SUBJ = ("nsubj", "nsubjpass", "csubj")
+_MENTION_DEPS = ("compound", "amod", "det", "poss", "case", "nmod", "nummod", "flat", "prt", "punct")
+_DATELINE = re.compile(
+    r"^(?:[A-Z][A-Z.'\u2019-]+(?: [A-Z][A-Z.'\u2019-]+)*)(?:,[^\n\u2014\u2013]{0,40}?)?(?: \([^)]{1,30}\))?\s+(?:\u2014|\u2013|--|-)\s+"
+)
+_WORD = re.compile(r"[^\W_]+")
+_UNNAMEABLE = Speaker(name="")  # a speaker known to be nobody the article names
+
+
+@dataclass
+class _Found:
+    span: tuple[int, int]
+    kind: str
+    cue: Optional[Token]
+    subject: Optional[Span]
+    regions: list = field(default_factory=list)
+    text: Optional[str] = None
+    speaker: Optional[Speaker] = None
+    source: Optional["_Found"] = None  # the quote whose speaker this one continues
+
+
+class _QuoteFinder:
+    def __init__(self, doc: Doc, cues: Cues):
+        self.doc = doc
+        self.text = doc.text
+        self.cues = cues
+        self.index = doc._.actor_index
+        self.paras = paragraphs(self.text)
+        self.para_starts = [p[0] for p in self.paras]
+        body = doc._.body_start or 0
+        title_paras = tuple(s for s, _ in self.paras if s < body)
+        self.regions = find_regions(self.text, self.paras, single_in=title_paras)
+        self.region_starts = [r.open for r in self.regions]
+        self.datelines = self._datelines()
+        self.names = self._name_table()
+        self.acronyms = self._acronyms()
+        self._last: Optional[_Found] = None
+
+    # -- positions --------------------------------------------------------
+
+    def para_of(self, char: int) -> int:
+        return max(0, bisect.bisect_right(self.para_starts, char) - 1)
+
+    def region_at(self, char: int) -> Optional[Region]:
+        i = bisect.bisect_right(self.region_starts, char) - 1
+        if i >= 0 and self.regions[i].open <= char < max(self.regions[i].close, self.regions[i].end):
+            return self.regions[i]
+        return None
+
+    def in_region(self, token: Token) -> bool:
+        return self.region_at(token.idx) is not None
+
+    def _datelines(self) -> list[tuple[int, int]]:
+        out = []
+        dl = getattr(self.doc._, "dateline", None)
+        if dl is not None and getattr(dl, "span", None):
+            out.append(tuple(dl.span))
+        for start, end in self.paras[:4]:
+            m = _DATELINE.match(self.text[start:end])
+            if m:
+                out.append((start, start + m.end()))
+        return out
+
+    def in_dateline(self, token: Token) -> bool:
+        return any(s <= token.idx < e for s, e in self.datelines)
+
+    # -- names --------------------------------------------------------------
+
+    def _person_mentions(self) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+        """Token ranges naming people: PERSON entities, and (second list) runs of
+        capitalised proper nouns in the body the tagger left unlabelled."""
+        ents = [(e.start, e.end) for e in self.doc.ents if e.label_ == "PERSON"]
+        taken = {i for s, e in ents for i in range(s, e)}
+        body = self.doc._.body_start or 0
+        runs = []
+        run: list[Token] = []
+        for t in list(self.doc) + [None]:
+            if t is not None and t.pos_ == "PROPN" and t.ent_type_ == "" and t.is_title and t.i not in taken and t.idx >= body:
+                run.append(t)
+                continue
+            words = self._clean_name(run) if run else []
+            if 2 <= len(words) <= 4 and not any(w.lower() in self.cues.institution_heads or w.lower() in self.cues.role_nouns for w in words):
+                runs.append((run[0].i, run[-1].i + 1))
+            run = []
+        return ents, runs
+
+    def _name_table(self) -> dict[str, str]:
+        """Any word of a person's name -> the fullest form of that name in the article.
+
+        Names from PERSON entities come first; the actor index's people and unlabelled
+        proper-noun runs only add names for words not known yet.
+        """
+        ents, runs = self._person_mentions()
+        self.person_spans = sorted(ents + runs)
+        table: dict[str, str] = {}
+        tiers = [[self._clean_name(self.doc[s:e]) for s, e in ents]]
+        extra = [self._clean_name(self.doc[s:e]) for s, e in runs]
+        if self.index is not None:
+            extra += [self._clean_name_words(a.name.split()) for a in getattr(self.index, "actors", ()) if a.kind == "person"]
+        tiers.append(extra)
+        for n, names in enumerate(tiers):
+            known = set(table)
+            for words in names:
+                if not words or not all(w[:1].isupper() for w in words):
+                    continue
+                name = " ".join(words)
+                for key in {w.lower() for w in words} | {name.lower()}:
+                    if n and key in known:
+                        continue
+                    if len(name) > len(table.get(key, "")):
+                        table[key] = name
+        return table
+
+    def _acronyms(self) -> dict[str, str]:
+        out = {}
+        for ent in self.doc.ents:
+            if ent.label_ in ("ORG", "NORP", "GPE") and len(ent) >= 2:
+                words = [t.text for t in ent if t.is_alpha and t.lower_ not in ("the", "of", "for", "and")]
+                if len(words) >= 2:
+                    out["".join(w[0] for w in words).upper()] = " ".join(t.text for t in ent if t.lower_ != "the")
+        return out
+
+    def _clean_name(self, span) -> list[str]:
+        return self._clean_name_words([t.text for t in span if not t.is_punct])
+
+    def _clean_name_words(self, words: list[str]) -> list[str]:
+        words = [w for w in words if w not in ("'s", "\u2019s", "s")]
+        words = [w for w in words if w.replace("-", "").replace(".", "").replace("'", "").isalpha()]
+        while words and words[0].lower().rstrip(".") in self.cues.honorifics:
+            words = words[1:]
+        return words
+
+    def fullest(self, words: list[str]) -> str:
+        name = " ".join(words)
+        if len(words) > 1:
+            # "Ben Carson Defends" (a headline in title case) holds a known name
+            lower = [w.lower() for w in words]
+            known = [v for v in set(self.names.values()) if len(v.split()) > 1]
+            inside = [v for v in known if " ".join(v.lower().split()) in " ".join(lower)]
+            if inside and name not in self.names.values():
+                best = max(inside, key=len)
+                if len(best.split()) < len(words):
+                    return best
+        best = self.names.get(name.lower())
+        if best is None and len(words) == 1:
+            best = self.names.get(words[0].lower())
+        if best is None:
+            best = self.names.get(words[-1].lower())
+            if best is not None and best.split()[-1] != words[-1]:
+                best = None
+        return best if best and len(best) >= len(name) else name
+
+    # -- cues with a complement: indirect and mixed quotes ------------------
+
+    def run(self) -> list[Quote]:
+        found: list[_Found] = []
+        claimed: dict[int, _Found] = {}  # region.open -> the direct attribution found for it
+        for token in self.doc:
+            if token.is_punct or token.is_space or self.in_region(token):
+                continue
+            if self.cues.is_cue(token) and token.pos_ in ("VERB", "AUX"):
+                self._from_cue(token, found, claimed)
+            elif token.lower_ == "according":
+                self._from_according(token, found, claimed)
+        self._attribute_regions(found, claimed)
+        return self._finish(found)
+
+    def _complement(self, verb: Token) -> tuple[Optional[Token], bool]:
+        """The head of what ``verb`` reports, and whether it comes before the verb."""
+        lemma = verb.lemma_.lower()
+        for child in verb.children:
+            if child.dep_ == "ccomp":
+                return child, child.i < verb.i
+        if lemma in self.cues.prepositional:
+            prep = self.cues.prepositional[lemma]
+            for child in list(verb.children) + [g for c in verb.children if c.dep_ == "dobj" for g in c.children]:
+                if child.dep_ == "prep" and child.lower_ == prep:
+                    pc = [c for c in child.children if c.dep_ == "pcomp"]
+                    if pc:
+                        return pc[0], False
+        if lemma in self.cues.gerund:
+            for child in verb.children:
+                if child.dep_ in ("xcomp", "dobj") and child.tag_ == "VBG":
+                    return child, False
+        # "said in a statement that ...": the clause hangs off the noun
+        for child in verb.children:
+            if child.dep_ != "prep" or child.i < verb.i:
+                continue
+            for pobj in child.children:
+                for c in pobj.children:
+                    if c.dep_ in ("relcl", "acl") and c.left_edge.lower_ == "that" and c.i > pobj.i:
+                        subj = [s for s in c.children if s.dep_ in _SUBJ and s.lower_ != "that"]
+                        if subj:
+                            return c, False
+        return None, False
+
+    def _content_span(self, head: Token) -> Optional[tuple[int, int]]:
+        skip: set[int] = set()
+        for t in head.subtree:
+            # "... and warned that ...": a second cue's clause is its own quote
+            if t.dep_ == "conj" and t.head.i != t.i and self.cues.is_cue(t) and t.tag_.startswith("VB"):
+                skip.update(x.i for x in t.subtree)
+                skip.update(c.i for c in t.head.children if c.dep_ == "cc" and c.i < t.i)
+        tokens = [t for t in head.subtree if t.i not in skip]
+        if skip:
+            # keep the contiguous stretch that holds the head
+            stretch = [t for t in tokens if t.i <= head.i]
+            after = [t for t in tokens if t.i > head.i]
+            for t in after:
+                if t.i - 1 in skip:
+                    break
+                stretch.append(t)
+            tokens = stretch
+        while tokens and (tokens[0].is_punct and tokens[0].text not in _OPENERS and tokens[0].text != "``" or tokens[0].is_space or tokens[0].lower_ == "that" and len(tokens) > 1):
+            tokens = tokens[1:]
+        if tokens and tokens[0].dep_ == "mark" and tokens[0].lower_ in ("whether", "if"):
+            return None
+        while tokens and (tokens[-1].is_space or (tokens[-1].is_punct and tokens[-1].text not in _CLOSERS and tokens[-1].text != "''") or tokens[-1].dep_ in ("cc",)):
+            tokens = tokens[:-1]
+        if not tokens:
+            return None
+        start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+        # Quotation marks at the edges belong with the words they enclose.
+        for r in self.regions:
+            if start < r.open < end < r.close and self.para_of(r.open) == self.para_of(end):
+                end = r.close
+            if r.open < start < r.end < end:
+                start = r.open
+        return start, end
+
+    def _subject(self, verb: Token) -> Optional[Token]:
+        node = verb
+        for _ in range(5):
+            subj = [c for c in node.children if c.dep_ in _SUBJ and not self.in_region(c) and c.i < node.i or c.dep_ in _SUBJ and not self.in_region(c)]
+            subj = [c for c in subj if not self.in_dateline(c) or self._appos_child(c) is not None]
+            if subj:
+                before = [c for c in subj if c.i < node.i]
+                return before[-1] if before else subj[0]
+            if node.dep_ == "acl" and node.tag_ in ("VBD", "VBZ") and not self.in_region(node.head):
+                return node.head  # a finite verb the parser hung on its own subject
+            if node.head is node:
+                return self._left_np(node)
+            if node.dep_ == "ccomp" and self.cues.is_cue(node) and self.cues.is_cue(node.head):
+                node = node.head  # "X said A and warned B" with both as complements
+                continue
+            if node.dep_ == "conj":
+                head = node.head
+                # "X said A and warned that B" parsed as a conjunct inside A
+                if not self.cues.is_cue(head) and head.dep_ == "ccomp" and self.cues.is_cue(head.head):
+                    node = head.head
+                    continue
+                node = head
+                continue
+            if node.dep_ in ("advcl", "xcomp", "pcomp", "acl", "prep", "pobj") or (node.dep_ == "ccomp" and node.tag_ == "VBG"):
+                node = node.head
+                continue
+            return None
+        return None
+
+    def _left_np(self, verb: Token) -> Optional[Token]:
+        """A subject the parser left unattached: the name just before the verb."""
+        for t in reversed(self.doc[verb.sent.start : verb.i]):
+            if t.is_punct or t.is_space or t.pos_ in ("ADV", "AUX", "PART"):
+                continue
+            if (t.ent_type_ == "PERSON" or t.pos_ == "PROPN") and not self.in_region(t) and not self.in_dateline(t):
+                return t
+            return None
+        return None
+
+    def _appos_child(self, token: Token) -> Optional[Token]:
+        for c in token.children:
+            if c.dep_ == "appos" and not self.in_dateline(c):
+                return c
+        return None
+
+    def _classify(self, span: tuple[int, int]) -> tuple[str, list[Region]]:
+        start, end = span
+        inside = [r for r in self.regions if r.open < end and start < max(r.close, r.end)]
+        if not inside:
+            return KIND_INDIRECT, []
+        outside = self.text[start:end]
+        for r in sorted(inside, key=lambda r: r.open, reverse=True):
+            a, b = max(r.open, start) - start, min(max(r.close, r.end), end) - start
+            outside = outside[:a] + " " + outside[b:]
+        words = [w for w in _WORD.findall(outside) if w.lower() != "that"]
+        if not words:
+            return KIND_DIRECT, inside
+        return KIND_MIXED, inside
+
+    def _from_cue(self, verb: Token, found: list, claimed: dict) -> None:
+        lemma = verb.lemma_.lower()
+        content, before = self._complement(verb)
+        if content is None:
+            return
+        if before and any(c.dep_ in ("dobj", "attr") for c in verb.children):
+            return  # "Prigozhin listed on crashed plane, Kremlin denies involvement"
+        span = self._content_span(content)
+        if span is None:
+            return
+        subj = self._subject(verb)
+        kind, regions = self._classify(span)
+        if kind == KIND_DIRECT:
+            for r in regions:
+                claimed.setdefault(r.open, _Found((r.start, r.end), KIND_DIRECT, verb, self._np(subj)))
+            return
+        if lemma not in self.cues.reporting and lemma not in self.cues.prepositional:
+            return
+        if subj is None or self._has_inner_cue(content):
+            return
+        if len(_WORD.findall(self.text[span[0] : span[1]])) < 2:
+            return
+        f = _Found(span, kind, verb, self._np(subj), regions)
+        found.append(f)
+        for r in regions:
+            claimed[r.open] = f
+
+    def _has_inner_cue(self, head: Token) -> bool:
+        """The content is itself an attribution ("... that Y told Z ..."): Y is the one quoted."""
+        t = head
+        if t.lemma_.lower() in self.cues.core and t.pos_ == "VERB" and not self.in_region(t):
+            if any(c.dep_ == "ccomp" for c in t.children) and any(c.dep_ in _SUBJ for c in t.children):
+                return True
+        return False
+
+    def _from_according(self, token: Token, found: list, claimed: dict) -> None:
+        to = [c for c in token.children if c.lower_ == "to"]
+        if not to and token.i + 1 < len(self.doc) and self.doc[token.i + 1].lower_ == "to":
+            to = [self.doc[token.i + 1]]
+        if not to:
+            return
+        objs = [c for c in to[0].children if c.dep_ == "pobj"]
+        if not objs:
+            return
+        sent = token.sent
+        phrase = (token.left_edge.i, max(token.right_edge.i, to[0].right_edge.i))
+        tokens = [t for t in sent if not (phrase[0] <= t.i <= phrase[1])]
+        before = [t for t in tokens if t.i < phrase[0]]
+        after = [t for t in tokens if t.i > phrase[1]]
+        side = after if sum(t.is_alpha for t in after) > sum(t.is_alpha for t in before) else before
+        while side and (side[0].is_punct and side[0].text not in _OPENERS or side[0].is_space):
+            side = side[1:]
+        while side and (side[-1].is_space or (side[-1].is_punct and side[-1].text not in _CLOSERS)):
+            side = side[:-1]
+        if sum(t.is_alpha for t in side) < 3:
+            return
+        for t in side:
+            if t.lemma_.lower() in self.cues.core and t.pos_ == "VERB" and not self.in_region(t) and any(c.dep_ in _SUBJ for c in t.children):
+                return  # "According to X, Y said ...": Y is the one quoted
+        span = (side[0].idx, side[-1].idx + len(side[-1]))
+        kind, regions = self._classify(span)
+        f = _Found(span, kind, token, self._np(objs[0]), regions)
+        if kind == KIND_DIRECT:
+            for r in regions:
+                claimed.setdefault(r.open, _Found((r.start, r.end), KIND_DIRECT, token, f.subject))
+            return
+        found.append(f)
+        for r in regions:
+            claimed[r.open] = f
+
+    # -- direct quotes ----------------------------------------------------------
+
+    def _frame_cue(self, start: int, end: int) -> Optional[tuple[Token, Optional[Span]]]:
+        """A cue and its speaker among the words of ``[start, end)`` outside quotes."""
+        span = self.doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            return None
+        for t in span:
+            if self.in_region(t) or t.is_punct:
+                continue
+            if t.lower_ == "according":
+                to = [c for c in t.children if c.lower_ == "to"]
+                if not to and t.i + 1 < len(self.doc) and self.doc[t.i + 1].lower_ == "to":
+                    to = [self.doc[t.i + 1]]
+                objs = [c for c in to[0].children if c.dep_ == "pobj"] if to else []
+                if objs:
+                    return t, self._np(objs[0])
+            if self.cues.is_cue(t) and t.tag_.startswith("VB"):
+                subj = self._subject(t)
+                if subj is None or not (span.start <= subj.i < span.end):
+                    subj = self._adjacent_np(t, span) or subj
+                return t, self._np(subj)
+        return None
+
+    def _adjacent_np(self, verb: Token, frame: Span) -> Optional[Token]:
+        """The subject of an unparsed frame: the noun right after (said X) or before (X said)."""
+        for t in frame:
+            if t.i > verb.i and t.pos_ in ("PROPN", "PRON", "NOUN") and not self.in_region(t):
+                head = t
+                while head.head is not head and head.head.i > verb.i and head.dep_ in ("compound", "amod", "flat", "det", "poss"):
+                    head = head.head
+                return head
+            if t.i > verb.i and not (t.is_punct or t.pos_ in ("DET", "ADJ", "ADV")):
+                break
+        for t in reversed(list(frame)):
+            if t.i < verb.i and t.pos_ in ("PROPN", "PRON", "NOUN") and not self.in_region(t):
+                return t
+        return None
+
+    def _attribute_regions(self, found: list, claimed: dict) -> None:
+        mixed_regions = {id(r) for f in found for r in f.regions}
+        ordered = sorted(self.regions, key=lambda r: r.open)
+        directs: list[_Found] = []
+        for n, r in enumerate(ordered):
+            if id(r) in mixed_regions:
+                continue
+            f = claimed.get(r.open)
+            if f is None:
+                f = self._attribute_by_frame(r, ordered, n)
+            if f is None:
+                f = self._continue(r, ordered, directs + found)
+            if f is None:
+                continue
+            f.text = region_text(self.text, r)
+            f.span = (r.start, r.end)
+            directs.append(f)
+        found.extend(directs)
+
+    def _starts_sentence(self, r: Region) -> bool:
+        p_start = self.paras[self.para_of(r.open)][0]
+        before = self.text[p_start : r.open].rstrip()
+        return not before or before[-1] in _SENT_END or before[-1] in ":" or before[-1] in _CLOSERS
+
+    def _attribute_by_frame(self, r: Region, ordered: list, n: int) -> Optional[_Found]:
+        text = self.text
+        para_end = self.paras[self.para_of(max(r.close - 1, r.open))][1]
+        starts = self._starts_sentence(r)
+        # after: '"...," X said' (a quote that ends its sentence has no attribution after it)
+        nxt_open = ordered[n + 1].open if n + 1 < len(ordered) else len(text)
+        tail_end = min(para_end, nxt_open)
+        raw_end = text[r.start : r.close].rstrip(_CLOSERS + "`' ")
+        last = raw_end[-1:] if raw_end else ""
+        if r.closed and r.close < tail_end:
+            tail = text[r.close : tail_end]
+            first_word = re.match(r"\s*[\u2014\u2013,-]?\s*(\w+)", tail)
+            lower_next = bool(first_word and first_word.group(1)[:1].islower())
+            if tail.lstrip().startswith(","):
+                last = last if last in ",?!" else ","
+            stop = re.search(r"[.!?;](\s|$)", tail)
+            end = r.close + (stop.start() if stop else len(tail))
+            short = len(_WORD.findall(text[r.close : end])) <= 10 and not re.match(r"\s*,?\s*(and|but|or)\b", tail)
+            if (last in ",?!\u2014-" or (last not in _SENT_END and starts) or (last in _SENT_END and lower_next)) and (starts or (last in ",?!" and short)):
+                hit = self._frame_cue(r.close, end)
+                if hit is not None:
+                    return _Found((r.start, r.end), KIND_DIRECT, hit[0], hit[1])
+        # before: 'X said: "..."' in the same sentence
+        para_start = self.paras[self.para_of(r.open)][0]
+        prev_close = ordered[n - 1].close if n > 0 and ordered[n - 1].close > para_start else para_start
+        head = text[prev_close : r.open]
+        cut = max((m.end() for m in re.finditer(r"[.!?](\s|$)", head)), default=0)
+        lead_start = prev_close + cut
+        lead = text[lead_start : r.open].rstrip()
+        if lead:
+            hit = self._frame_cue(lead_start, r.open)
+            if hit is not None and (lead[-1] in ":,\u2014-" or hit[0].idx + len(hit[0]) >= len(text[:lead_start]) + len(lead) - 1):
+                return _Found((r.start, r.end), KIND_DIRECT, hit[0], hit[1])
+            if lead.endswith(":") and hit is None:
+                np = self._colon_speaker(lead_start, r.open)
+                if np is not None:
+                    return _Found((r.start, r.end), KIND_DIRECT, None, np)
+        # a headline's '"...", says X' in another language: '« ... », dit X'
+        if r.closed and starts and r.close < para_end:
+            m = re.match(r"\s*,\s*\w+\s+((?:[A-Z][\w\u2019'-]+\s*){1,4})$", text[r.close : para_end])
+            if m:
+                span = self.doc.char_span(r.close + m.start(1), r.close + m.end(1), alignment_mode="contract")
+                if span is not None and len(span):
+                    return _Found((r.start, r.end), KIND_DIRECT, None, span)
+        return None
+
+    def _colon_speaker(self, start: int, end: int) -> Optional[Span]:
+        span = self.doc.char_span(start, end, alignment_mode="contract")
+        if span is None:
+            return None
+        ents = [e for e in span.ents if not any(s <= e.start_char < t for s, t in self.datelines)]
+        for ent in ents:
+            if ent.label_ == "PERSON":
+                return ent
+        for t in span:
+            if t.is_title and t.lower_ in self.names:
+                return self.doc[t.i : t.i + 1]
+        for label in ("ORG", "NORP", "GPE"):
+            for ent in ents:
+                if ent.label_ == label:
+                    return ent
+        return None
+
+    def _continue(self, r: Region, ordered: list, before: list) -> Optional[_Found]:
+        """A quote with no attribution of its own continues the speaker before it."""
+        para_idx = self.para_of(r.open)
+        if not self._starts_sentence(r):
+            return None  # a scare quote or a fragment without a cue
+        earlier = [f for f in before if f.span[1] <= r.open]
+        prev = max(earlier, key=lambda f: f.span[1]) if earlier else None
+        only_quotes = self._only_quotes(para_idx, ordered)
+        if prev is not None:
+            prev_para = self.para_of(max(prev.span[1] - 1, prev.span[0]))
+            if prev_para == para_idx or (prev_para == para_idx - 1 and only_quotes):
+                return _Found((r.start, r.end), KIND_DIRECT, None, None, source=prev)
+        words = len(_WORD.findall(self.text[r.start : r.end]))
+        if words >= 4 and only_quotes:
+            return _Found((r.start, r.end), KIND_DIRECT, None, None)
+        return None
+
+    def _only_quotes(self, para_idx: int, ordered: list) -> bool:
+        p_start, p_end = self.paras[para_idx]
+        rest = self.text[p_start:p_end]
+        for r in ordered:
+            if r.close > p_start and r.open < p_end:
+                a, b = max(r.open, p_start) - p_start, min(max(r.close, r.end), p_end) - p_start
+                rest = rest[:a] + " " * (b - a) + rest[b:]
+        return not _WORD.findall(rest)
+
+    # -- speakers -------------------------------------------------------------
+
+    def _np(self, head) -> Optional[Span]:
+        """The mention of a speaker: its head and the words in front that name it."""
+        if head is None or isinstance(head, Span):
+            return head
+        if self.in_dateline(head):
+            appos = self._appos_child(head)
+            if appos is None:
+                return None
+            head = appos
+        left = head.i
+        for t in head.lefts:
+            if t.dep_ in _MENTION_DEPS and t.i < left and not self.in_dateline(t.left_edge):
+                left = t.left_edge.i
+        right = head.i
+        for t in head.rights:
+            if t.dep_ in ("flat", "compound") or (t.dep_ == "prep" and t.lower_ == "of"):
+                right = max(right, t.right_edge.i)
+            elif t.dep_ not in ("punct",):
+                break
+        while right + 1 < len(self.doc) and self.doc[right].pos_ == "PROPN" and self.doc[right + 1].ent_iob_ == "I":
+            right += 1
+        span = self.doc[left : right + 1]
+        while len(span) > 1 and (span[0].is_punct or span[0].is_space or self.in_dateline(span[0])):
+            span = span[1:]
+        while len(span) > 1 and (span[-1].is_punct or span[-1].is_space):
+            span = span[:-1]
+        return span
+
+    def _appos_name(self, np: Span) -> Optional[Span]:
+        """A person named in apposition: "the prosecutor of the court, Karim Khan"."""
+        head = np.root
+        for t in head.subtree:
+            if t.dep_ == "appos" and not self.in_region(t) and not self.in_dateline(t):
+                if t.ent_type_ in ("PERSON", "ORG") or (t.pos_ == "PROPN" and t.ent_type_ not in ("GPE", "LOC", "DATE", "NORP")):
+                    return self._np(t)
+        return None
+
+    def _actor_for(self, np: Span):
+        if self.index is None:
+            return None
+        try:
+            return self.index.resolve(np)
+        except Exception:  # another stage's index must never break quotes
+            log.debug("actor_index.resolve failed on %r", np.text, exc_info=True)
+            return None
+
+    @staticmethod
+    def _make(name: Optional[str], np: Span, actor=None) -> Optional[Speaker]:
+        if not name:
+            return None
+        return Speaker(
+            name=name,
+            code=actor.code if actor is not None else None,
+            actor=actor.id if actor is not None else None,
+            mention=np.text,
+            mention_span=(np.start_char, np.end_char),
+        )
+
+    @staticmethod
+    def _relabel(sp: Optional[Speaker], np: Span) -> Optional[Speaker]:
+        if sp is None:
+            return None
+        return Speaker(name=sp.name, code=sp.code, actor=sp.actor, mention=np.text, mention_span=(np.start_char, np.end_char))
+
+    def _is_namelike(self, t: Token) -> bool:
+        if t.ent_type_ == "PERSON":
+            return True
+        if t.ent_type_ not in ("", "PERSON", "WORK_OF_ART", "FAC"):
+            return False
+        lemma = t.lemma_.lower()
+        if lemma in self.cues.institution_heads or lemma in self.cues.role_nouns or lemma in self.cues.honorifics:
+            return t.lower_ in self.names
+        return t.pos_ == "PROPN" or (t.is_title and t.i != t.sent.start and t.pos_ == "NOUN") or t.lower_ in self.names
+
+    @staticmethod
+    def _possessor(token: Token, np: Span) -> bool:
+        """``token`` is in the possessor of ``np`` ("Putin's adviser")."""
+        t = token
+        while t.i != np.root.i and np.start <= t.i < np.end:
+            if t.dep_ == "poss":
+                return True
+            if t.head is t:
+                break
+            t = t.head
+        return False
+
+    def _person_tokens(self, np: Span) -> list[Token]:
+        return [t for t in np if t.ent_type_ == "PERSON" and not self._possessor(t, np)]
+
+    def _kind_of(self, np: Span) -> str:
+        """person | group | pronoun | role | generic, for a speaker mention."""
+        head = np.root
+        lemma = head.lemma_.lower()
+        if head.pos_ == "PRON" or head.lower_ in _PRONOUNS:
+            return "pronoun"
+        if any(self._is_namelike(t) and not self._possessor(t, np) for t in np):
+            if lemma in self.cues.institution_heads or head.ent_type_ in ("ORG", "GPE", "NORP"):
+                if not self._person_tokens(np):
+                    return "group"
+            return "person"
+        first = next((t.lower_ for t in np if not t.is_punct), "")
+        if lemma in self.cues.institution_heads or head.ent_type_ in ("ORG", "GPE", "NORP"):
+            return "group"
+        if first in self.cues.indefinite or head.tag_ in ("NNS", "NNPS"):
+            return "generic"
+        if lemma in self.cues.role_nouns:
+            return "role"
+        return "generic"
+
+    def _resolve(self, np: Span, depth: int = 0) -> Optional[Speaker]:
+        """The speaker a mention names, :data:`_UNNAMEABLE` or None (unknown)."""
+        if not [t for t in np if not t.is_punct]:
+            return None
+        kind = self._kind_of(np)
+        if kind != "pronoun" and not self._person_tokens(np):
+            appos = self._appos_name(np)
+            if appos is not None:
+                np, kind = appos, self._kind_of(appos)
+                if kind == "generic" and appos.root.pos_ == "PROPN":
+                    kind = "group"
+        actor = self._actor_for(np)
+        if kind in ("pronoun", "role"):
+            if depth > 0:
+                return None
+            if kind == "pronoun":
+                mine = self._antecedent(np, person=np.root.lower_ not in _GROUP_PRONOUNS)
+            else:
+                mine = self._role_antecedent(np)
+            if mine is not None:
+                return mine if mine is _UNNAMEABLE else self._relabel(mine, np)
+            if actor is not None and self._actor_ok(actor, person=np.root.lower_ not in _GROUP_PRONOUNS):
+                return self._make(self._expand(actor.name), np, actor)
+            return None
+        if kind == "person":
+            toks = self._person_tokens(np) or [t for t in np if self._is_namelike(t) and not self._possessor(t, np)]
+            end = toks[-1].i + 1 if toks else 0
+            # "Mohammed bin Abdulrahman Al Thani": the entity may stop short of the head
+            while toks and end < np.end and end <= np.root.i and self._is_namelike(self.doc[end]):
+                end += 1
+            words = self._clean_name(self.doc[toks[0].i : end]) if toks else []
+            if not words:
+                return None
+            if len(words) == 1 and words[0].isupper() and words[0] in self.acronyms:
+                return self._make(self.acronyms[words[0]], np, actor)
+            name = self.fullest(words)
+            if actor is not None and actor.kind == "person":
+                theirs = {w.lower() for w in re.split(r"[\s-]+", actor.name)}
+                if {w.lower() for w in re.split(r"[\s-]+", name)} & theirs:
+                    theirs_clean = " ".join(self._clean_name_words(actor.name.split()))
+                    if set(name.lower().split()) <= set(theirs_clean.lower().split()):
+                        name = theirs_clean
+                    return self._make(name, np, actor)
+            return self._make(name, np)
+        if kind == "group":
+            name = self._institution_name(np)
+            if actor is not None and actor.kind != "person" and np.root.lemma_.lower() not in self.cues.institution_heads:
+                name = actor.name
+            return self._make(self._expand(name), np, actor if actor is not None and actor.kind != "person" else None)
+        return _UNNAMEABLE if kind == "generic" else None
+
+    def _expand(self, name: str) -> str:
+        return self.acronyms.get(name, name) if name.isupper() else name
+
+    def _actor_ok(self, actor, person: bool) -> bool:
+        """An actor the index gave for a pronoun or role noun, checked against the text."""
+        if person:
+            return actor.kind == "person" and any(w.lower() in self.names for w in actor.name.split())
+        return actor.kind != "person"
+
+    def _institution_name(self, np: Span) -> str:
+        toks = [t for t in np if not self.in_dateline(t)]
+        while toks and (toks[0].dep_ == "det" or toks[0].is_punct or toks[0].lower_ in self.cues.indefinite):
+            toks = toks[1:]
+        while toks and toks[-1].is_punct:
+            toks = toks[:-1]
+        return self.doc[toks[0].i : toks[-1].i + 1].text if toks else np.text
+
+    def _antecedent(self, np: Span, person: bool) -> Optional[Speaker]:
+        """Who a pronoun points back to: the last main-clause subject before it in its
+        paragraph, else the speaker of the quote before it (same or previous paragraph)."""
+        pi = self.para_of(np.start_char)
+        p_start = self.paras[pi][0]
+        window = self.doc.char_span(p_start, np.start_char, alignment_mode="contract") or ()
+        best = None
+        for t in window:
+            if t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ROOT" and not self.in_region(t) and t.pos_ != "PRON":
+                best = t
+        if best is not None:
+            sub = self._np(best)
+            if sub is not None:
+                kind = self._kind_of(sub)
+                is_person = kind in ("person", "role") or (kind == "generic" and sub.root.lemma_.lower() in self.cues.role_nouns)
+                if is_person == person:
+                    found = self._resolve(sub, depth=1)
+                    if found is not None:
+                        return found
+                    if kind == "generic":
+                        return _UNNAMEABLE
+        last = self._last
+        if last is not None and last.subject is not None and self.para_of(last.span[0]) >= pi - 1:
+            kind = self._kind_of(last.subject)
+            if kind == "pronoun":
+                kind = "group" if last.subject.root.lower_ in _GROUP_PRONOUNS else "person"
+            if (kind in ("person", "role", "generic")) == person:
+                return last.speaker if last.speaker is not None else _UNNAMEABLE
+        return None
+
+    def _role_antecedent(self, np: Span) -> Optional[Speaker]:
+        """'the Chinese leader' -> a named person introduced with such a role, preferring
+        the speaker just quoted; else, like a pronoun, the subject or speaker before."""
+        head = np.root
+        roles = self.cues.role_synonyms.get(head.lemma_.lower(), frozenset({head.lemma_.lower()}))
+        mods = {t.lower_ for t in np if t.pos_ in ("ADJ", "PROPN") and t.i != head.i and not t.is_punct}
+        candidates: dict[str, Span] = {}
+        for s, e in self.person_spans:
+            ent = self.doc[s:e]
+            if ent.start_char >= np.start_char:
+                continue
+            window = self.doc[max(ent.sent.start, ent.start - 6) : ent.start]
+            context = {t.lemma_.lower() for t in window} | {t.lower_ for t in window} | {t.lower_ for t in ent}
+            if ent.root.dep_ == "appos":
+                h = ent.root.head
+                context |= {t.lower_ for t in h.subtree if t.i < ent.start} | {h.lemma_.lower()}
+            context |= {w.rstrip("\u2019s").rstrip("'s") for w in context}
+            if roles & context and (not mods or mods <= context or mods & context):
+                words = self._clean_name(ent)
+                if words:
+                    candidates[self.fullest(words)] = ent
+        last = self._last
+        if last is not None and last.speaker is not None and last.speaker.name in candidates:
+            return last.speaker
+        if candidates:
+            name, ent = list(candidates.items())[-1]
+            if len(candidates) == 1 or not mods:
+                # several candidates and nothing to choose by: only the most recent one if unique role
+                if len(candidates) == 1:
+                    actor = self._actor_for(ent)
+                    return self._make(name, np, actor if actor is not None and actor.kind == "person" else None)
+            else:
+                actor = self._actor_for(ent)
+                return self._make(name, np, actor if actor is not None and actor.kind == "person" else None)
+        if head.lemma_.lower() in self.cues.anonymous_roles:
+            # "the official" goes back to "a senior official", who has no name
+            return _UNNAMEABLE
+        if self.doc[np.start].lower_ == "the":
+            return self._antecedent(np, person=True)
+        return None
+
+    # -- output ---------------------------------------------------------------
+
+    def _finish(self, found: list[_Found]) -> list[Quote]:
+        found.sort(key=lambda f: (f.span[0], -f.span[1]))
+        out: list[Quote] = []
+        taken: list[tuple[int, int]] = []
+        for f in found:
+            s, e = f.span
+            if any(s < te and ts < e for ts, te in taken):
+                continue
+            if f.source is not None:
+                f.speaker = f.source.speaker
+                f.subject = f.source.subject
+            else:
+                f.speaker = None if f.subject is None else self._resolve(f.subject)
+                if f.speaker is _UNNAMEABLE:
+                    f.speaker = None
+            if f.subject is not None:
+                self._last = f
+            text = f.text if f.text is not None else self.text[s:e]
+            cue = None
+            if f.cue is not None:
+                cue = "according to" if f.cue.lower_ == "according" else f.cue.text
+                prt = [c for c in f.cue.children if c.dep_ == "prt"]
+                if prt:
+                    cue += " " + prt[0].text
+            taken.append((s, e))
+            out.append(Quote(text=text, kind=f.kind, span=(s, e), cue=cue, speaker=f.speaker))
+        return out
+
+
+def extract_quotes(doc: Doc, cues: Optional[Cues] = None) -> list[Quote]:
+    """The quotes of a parsed doc, in text order, in doc character offsets."""
+    return _QuoteFinder(doc, cues or load_cues()).run()
 
 
 @Language.component("eventwire_quotes", requires=["doc._.actor_index"], assigns=["doc._.quotes"])
 def annotate_quotes(doc: Doc) -> Doc:
-    doc._.quotes = []
+    doc._.quotes = extract_quotes(doc)
     return doc
+
+
+__all__ = ["Cues", "Region", "annotate_quotes", "extract_quotes", "find_marks", "find_regions", "load_cues", "region_text"]

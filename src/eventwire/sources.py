@@ -281,26 +281,32 @@ def read_warc(stream: IO[bytes], path: str, published: Optional[str]) -> Iterato
 
     n = 0
     seen = False
+    end = 0
     try:
-        for record in ArchiveIterator(stream):
+        archive = ArchiveIterator(stream)
+        for record in archive:
             n += 1
             seen = True
-            if record.rec_type != "response":
-                continue
-            url = record.rec_headers.get_header("WARC-Target-URI")
+            data = None
             http = record.http_headers
             ctype = http.get_header("Content-Type") if http is not None else None
             status = http.get_statuscode() if http is not None else None
-            if not ctype or not ctype.split(";")[0].strip().lower() in HTML_TYPES:
-                continue
-            if status and not str(status).startswith("2"):
-                log.debug("%s:%d: skip HTTP %s for %s", path, n, status, url)
-                continue
-            try:
+            url = record.rec_headers.get_header("WARC-Target-URI")
+            wanted = (
+                record.rec_type == "response"
+                and bool(ctype)
+                and ctype.split(";")[0].strip().lower() in HTML_TYPES
+                and (not status or str(status).startswith("2"))
+            )
+            if wanted:
                 data = record.content_stream().read(MAX_FILE_BYTES + 1)
-            except _STREAM_ERRORS + (ValueError,) as exc:
-                yield BadRecord(f"record payload broken ({exc.__class__.__name__})", path=path, line=n, code="E115")
+            archive.read_to_end(record)
+            if getattr(record.raw_stream, "limit", 0):
+                yield BadRecord("archive ends inside this record (truncated)", path=path, line=n, code="E115")
                 return
+            end = archive.get_record_offset() + archive.get_record_length()
+            if data is None:
+                continue
             if len(data) > MAX_FILE_BYTES:
                 yield BadRecord(f"payload larger than {MAX_FILE_BYTES} bytes", path=path, line=n, code="E112")
                 continue
@@ -308,15 +314,23 @@ def read_warc(stream: IO[bytes], path: str, published: Optional[str]) -> Iterato
                 yield article_from_html_bytes(data, url=url, content_type=ctype, published=published, path=path, line=n)
             except BadRecord as exc:
                 yield exc
+        size = stream.seek(0, 2)
+        if seen and size - end > 4:  # bytes after the last whole record
+            stream.seek(end)
+            if stream.read(64).strip():
+                yield BadRecord("archive ends inside a record (truncated)", path=path, line=n + 1, code="E115")
     except ArchiveLoadFailed as exc:
         msg = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
         yield BadRecord(f"not a valid WARC archive ({msg})", path=path, line=n + 1, code="E115")
         return
-    except _STREAM_ERRORS + (ValueError,) as exc:
+    except _STREAM_ERRORS as exc:
         yield BadRecord(f"WARC archive broken ({exc.__class__.__name__}: {exc})", path=path, line=n + 1, code="E115")
         return
     except OSError as exc:
         yield BadRecord(f"cannot read ({exc.strerror or exc})", path=path, line=n + 1, code="E113")
+        return
+    except Exception as exc:  # warcio fails in many ways on malformed records
+        yield BadRecord(f"WARC record malformed ({exc.__class__.__name__})", path=path, line=n + 1, code="E115")
         return
     if not seen:
         yield BadRecord("empty file", path=path, code="E108")
@@ -369,7 +383,7 @@ def read_path(path: str, published: Optional[str] = None, stdin: Optional[IO[byt
         return
     if p.is_dir():
         for child in sorted(p.rglob("*")):
-            if child.is_file() and not child.name.startswith(".") and kind_of(str(child))[0]:
+            if _is_input(child):
                 yield from read_path(str(child), published)
         return
     suffix, gz = kind_of(path)
@@ -422,3 +436,35 @@ def _read_json(data: str, path: str, published: Optional[str]) -> Iterator[Item]
 def read_paths(paths: Iterable[str], published: Optional[str] = None, stdin: Optional[IO[bytes]] = None) -> Iterator[Item]:
     for path in paths:
         yield from read_path(path, published, stdin)
+
+
+def count_items(paths: Iterable[str]) -> Optional[int]:
+    """A quick count of the records ``read_paths`` will yield, for a progress bar.
+
+    Counts JSONL lines and files; None when it cannot tell cheaply (standard input,
+    web archives).
+    """
+    total = 0
+    for path in paths:
+        if path == "-":
+            return None
+        p = Path(path)
+        files = sorted(c for c in p.rglob("*") if _is_input(c)) if p.is_dir() else [p]
+        for f in files:
+            suffix, gz = kind_of(str(f))
+            if suffix in WARC_SUFFIXES:
+                return None
+            if suffix not in JSONL_SUFFIXES:
+                total += 1
+                continue
+            try:
+                with (gzip.open(f, "rb") if gz else open(f, "rb")) as fh:
+                    total += sum(1 for line in fh if line.strip()) or 1
+            except (OSError, EOFError, zlib.error):
+                total += 1
+    return total
+
+
+def _is_input(path: Path) -> bool:
+    """A file a folder walk reads: a known kind, not hidden."""
+    return path.is_file() and not path.name.startswith(".") and kind_of(str(path))[0] is not None

@@ -29,14 +29,14 @@ class Page:
     offset: int
 
 
-def page_params(
+async def page_params(
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Items per page."),
     offset: int = Query(0, ge=0, le=10_000_000, description="Items to skip."),
 ) -> Page:
     return Page(limit, offset)
 
 
-def format_param(
+async def format_param(
     request: Request,
     format: Optional[Format] = Query(None, description="json (default) or csv; or send Accept: text/csv."),
 ) -> Format:
@@ -121,12 +121,14 @@ def page_response(
     return JSONResponse({"items": items, "total": total, "limit": page.limit, "offset": page.offset, "next": nxt})
 
 
-def object_response(obj: dict[str, Any], fmt: Format, name: str, rows_key: Optional[str] = None) -> Response:
+def object_response(
+    obj: dict[str, Any], fmt: Format, name: str, rows_key: Optional[str] = None, columns: Optional[list[str]] = None
+) -> Response:
     """One object as JSON, or its list ``rows_key`` as CSV."""
     if fmt == "csv":
         if rows_key is None:
-            return csv_response([obj], name)
-        return csv_response(obj.get(rows_key) or [], name)
+            return csv_response([obj], name, columns)
+        return csv_response(obj.get(rows_key) or [], name, columns)
     return JSONResponse(obj)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import re
 from typing import Optional
 
 from fastapi import Request
@@ -33,8 +34,12 @@ def presented_token(request: Request) -> Optional[str]:
     return request.headers.get("x-api-token")
 
 
-def require_token(request: Request) -> None:
+async def require_token(request: Request) -> None:
     """Dependency of every endpoint that writes."""
+    check_token(request)
+
+
+def check_token(request: Request) -> None:
     expected: Optional[str] = request.app.state.settings.token
     if not expected:
         raise ApiError(403, "writes_disabled", "this server is read-only: the operator has set no write token")
@@ -45,8 +50,18 @@ def require_token(request: Request) -> None:
         raise ApiError(403, "bad_token", "the write token is not valid")
 
 
-class _BodyTooLarge(Exception):
-    pass
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+async def reject_control_characters(request: Request) -> None:
+    """Dependency of every endpoint: no NUL or other control characters in parameters.
+
+    SQLite ends a LIKE pattern at a NUL, so ``%\x00`` would match every row.
+    """
+    for name, value in [*request.query_params.multi_items(), *request.path_params.items()]:
+        if isinstance(value, str) and _CONTROL.search(value):
+            raise ApiError(422, "invalid_parameter", f"{name}: control characters are not allowed",
+                           details=[{"parameter": name}])
 
 
 class BodyLimitMiddleware:
@@ -72,27 +87,34 @@ class BodyLimitMiddleware:
                     return
         seen = 0
         started = False
+        refused = False
 
         async def limited_receive() -> Message:
-            nonlocal seen
+            # Past the limit, answer 413 ourselves and tell the app the client has gone
+            # (an exception here would be turned into a 400 by the body parser).
+            nonlocal seen, refused, started
+            if refused:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
-                    raise _BodyTooLarge()
+                    refused = True
+                    if not started:
+                        started = True
+                        await _send_error(send, 413, "body_too_large", f"request body over {self.max_bytes} bytes")
+                    return {"type": "http.disconnect"}
             return message
 
-        async def tracking_send(message: Message) -> None:
+        async def guarded_send(message: Message) -> None:
             nonlocal started
+            if refused:
+                return  # the 413 has been sent; drop whatever the app answers
             if message["type"] == "http.response.start":
                 started = True
             await send(message)
 
-        try:
-            await self.app(scope, limited_receive, tracking_send)
-        except _BodyTooLarge:
-            if not started:
-                await _send_error(send, 413, "body_too_large", f"request body over {self.max_bytes} bytes")
+        await self.app(scope, limited_receive, guarded_send)
 
 
 async def _send_error(send: Send, status: int, code: str, message: str) -> None:

@@ -11,7 +11,7 @@ export function tiesChart(periods, { onSelect, selected } = {}) {
   const innerW = W - M.left - M.right;
   const innerH = H - M.top - M.bottom;
   const mid = M.top + innerH / 2;
-  const count = (p, q) => (p.counts && (p.counts[q] || p.counts[String(q)])) || 0;
+  const count = (p, q) => (p.quad_classes && p.quad_classes[String(q)]) || 0;
   const maxUp = Math.max(1, ...periods.map((p) => count(p, 1) + count(p, 2)));
   const maxDown = Math.max(1, ...periods.map((p) => count(p, 3) + count(p, 4)));
   const maxBar = Math.max(maxUp, maxDown);
@@ -48,8 +48,8 @@ export function tiesChart(periods, { onSelect, selected } = {}) {
       class: "period" + (selected === i ? " selected" : ""),
       tabindex: 0,
       role: "button",
-      "aria-label": `${p.label || p.period}: ${p.total || 0} events`,
-      dataset: { period: p.period, index: i, total: p.total || 0 },
+      "aria-label": `${p.start}: ${p.events || 0} events`,
+      dataset: { period: p.start, index: i, total: p.events || 0 },
     });
     g.append(svg("rect", { class: "hit", x: cx - band / 2, y: M.top, width: band, height: innerH }));
     let up = mid;
@@ -68,11 +68,11 @@ export function tiesChart(periods, { onSelect, selected } = {}) {
         down += h;
       }
     }
-    const tip = [`${p.label || p.period}`, ...[1, 2, 3, 4].map((q) => `${QUAD_NAMES[q]}: ${count(p, q)}`)];
+    const tip = [`${p.start}: ${p.events || 0} events`, ...[1, 2, 3, 4].map((q) => `${QUAD_NAMES[q]}: ${count(p, q)}`)];
     if (p.goldstein_mean !== null && p.goldstein_mean !== undefined) tip.push(`mean Goldstein: ${fmtNumber(p.goldstein_mean)}`);
     g.append(svg("title", {}, tip.join("\n")));
     if (i % labelEvery === 0) {
-      g.append(svg("text", { class: "tick", x: cx, y: H - M.bottom + 16, "text-anchor": "middle" }, shortLabel(p.period)));
+      g.append(svg("text", { class: "tick", x: cx, y: H - M.bottom + 16, "text-anchor": "middle" }, shortLabel(p.start)));
     }
     const select = () => onSelect && onSelect(i);
     g.addEventListener("click", select);
@@ -94,6 +94,25 @@ export function tiesChart(periods, { onSelect, selected } = {}) {
 
 function shortLabel(period) {
   return String(period).slice(0, 10);
+}
+
+// Periods with no events are missing from the API's series: add them as zeros so
+// that the x axis is time.
+export function fillGaps(series, interval, cap = 400) {
+  if (series.length < 2) return series;
+  const byStart = new Map(series.map((p) => [p.start, p]));
+  const out = [];
+  let d = new Date(series[0].start + "T00:00:00Z");
+  const last = new Date(series[series.length - 1].start + "T00:00:00Z");
+  while (d <= last) {
+    const key = d.toISOString().slice(0, 10);
+    out.push(byStart.get(key) || { start: key, events: 0, quad_classes: {}, goldstein_mean: null, empty: true });
+    if (out.length > cap) return series;
+    if (interval === "day") d.setUTCDate(d.getUTCDate() + 1);
+    else if (interval === "month") d.setUTCMonth(d.getUTCMonth() + 1);
+    else d.setUTCDate(d.getUTCDate() + 7);
+  }
+  return out;
 }
 
 export function legend() {

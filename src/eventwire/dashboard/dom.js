@@ -119,9 +119,10 @@ export function eventItem(ev, onOpen) {
   const flags = [];
   if (ev.negated) flags.push("negated");
   if (ev.modality && ev.modality !== "asserted") flags.push(ev.modality);
+  const art = ev.article || {};
   const sentenceLink = el(
     "a",
-    { class: "sentence", href: link("/article/" + ev.article_id, { event: ev.id }), dataset: { event: ev.id } },
+    { class: "sentence", href: link("/article/" + art.pk, { event: ev.id }), dataset: { event: ev.id } },
     ev.sentence,
   );
   if (onOpen) sentenceLink.addEventListener("click", onOpen);
@@ -131,7 +132,7 @@ export function eventItem(ev, onOpen) {
     el(
       "div",
       { class: "event-head" },
-      el("span", { class: "date" }, ev.date || ev.published || "undated"),
+      el("span", { class: "date" }, ev.date || ev.day || art.published || "undated"),
       " ",
       el("strong", {}, actorLabel(ev.source)),
       " → ",
@@ -144,12 +145,19 @@ export function eventItem(ev, onOpen) {
       ev.place ? el("span", { class: "place" }, " @ " + ev.place.name) : null,
     ),
     sentenceLink,
-    el("div", { class: "source muted" }, ev.article_title || "", ev.published ? " · " + ev.published : ""),
+    el(
+      "div",
+      { class: "source muted" },
+      art.title || "",
+      art.published ? " · " + art.published : "",
+      ev.num_articles > 1 ? ` · reported by ${ev.num_articles} articles` : "",
+    ),
   );
 }
 
 export function quoteItem(q) {
   const speaker = q.speaker ? q.speaker.name : "unattributed";
+  const art = q.article || {};
   return el(
     "li",
     { class: "quote", dataset: { quote: q.id } },
@@ -161,8 +169,8 @@ export function quoteItem(q) {
       el("strong", { class: "speaker" }, speaker),
       q.speaker && q.speaker.code ? el("span", { class: "code" }, " " + q.speaker.code) : null,
       " · ",
-      el("a", { href: link("/article/" + q.article_id, { quote: q.id }) }, q.article_title || "article"),
-      q.published ? " · " + q.published : "",
+      el("a", { href: link("/article/" + art.pk, { quote: q.id }) }, art.title || "article"),
+      art.published ? " · " + art.published : "",
       " · ",
       el("span", { class: "muted" }, q.kind),
     ),

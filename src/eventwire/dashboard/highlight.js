@@ -42,8 +42,8 @@ export function segments(text, anns) {
   return segs;
 }
 
-export function renderText(text, anns, { onPick } = {}) {
-  const container = el("div", { class: "article-text" });
+export function renderText(text, anns, { onPick, tag = "div", className = "article-text" } = {}) {
+  const container = el(tag, { class: className });
   for (const seg of segments(text, anns)) {
     if (!seg.covers.length) {
       container.append(document.createTextNode(seg.text));

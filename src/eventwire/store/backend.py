@@ -145,6 +145,11 @@ class SQLiteBackend(Backend):
         """Run an INSERT ... RETURNING id and return the id."""
         return self.conn.execute(sql, tuple(params)).fetchone()["id"]
 
+    def insert_ids(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[int]:
+        """Insert rows and return their new ids, in order."""
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) RETURNING id"
+        return [self.conn.execute(sql, tuple(row)).fetchone()["id"] for row in rows]
+
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
         self.conn.execute("BEGIN IMMEDIATE")
@@ -235,6 +240,24 @@ class PostgresBackend(Backend):
     def insert(self, sql, params=()) -> int:
         params = tuple(params)
         return self.conn.execute(self._sql(sql, params), params).fetchone()["id"]
+
+    def insert_ids(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[int]:
+        """Insert rows and return their new ids, in order: ids are drawn from the
+        table's sequence first, so that two round trips do any number of rows."""
+        if not rows:
+            return []
+        ids = [
+            r["id"]
+            for r in self.query(
+                "SELECT nextval(pg_get_serial_sequence(?, 'id')) AS id FROM generate_series(1, ?)", (table, len(rows))
+            )
+        ]
+        cols = ", ".join(("id", *columns))
+        self.executemany(
+            f"INSERT INTO {table} ({cols}) VALUES ({', '.join('?' * (len(columns) + 1))})",
+            [(i, *row) for i, row in zip(ids, rows)],
+        )
+        return ids
 
     @contextlib.contextmanager
     def transaction(self, lock: int = PG_WRITE_LOCK) -> Iterator[None]:

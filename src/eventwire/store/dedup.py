@@ -19,6 +19,7 @@ compatible places (near each other, or one unknown).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import math
 import re
@@ -33,6 +34,8 @@ NUM_PERM = 128
 SHINGLE_WORDS = 3
 NEAR_DUP_THRESHOLD = 0.7
 MIN_SHINGLES = 12  # texts shorter than this are not compared
+# Stored signatures are only comparable under one hashing scheme: pin it.
+MINHASH_SCHEME = "affine32"
 SYMMETRIC_ROOTS = frozenset({"04", "19"})
 
 
@@ -49,8 +52,10 @@ class DedupConfig:
         return lsh_params(self.near_dup_threshold, self.num_perm)
 
 
+@functools.lru_cache(maxsize=16)
 def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
-    """(bands, rows) minimising false positives + negatives, as datasketch chooses them."""
+    """(bands, rows) minimising false positives + negatives, as datasketch chooses them
+    (a numerical integration taking ~0.2 s: computed once per setting)."""
     from datasketch.lsh import _optimal_param
 
     return _optimal_param(threshold, num_perm, 0.5, 0.5)
@@ -70,12 +75,10 @@ def shingles(text: str, k: int = SHINGLE_WORDS) -> set[str]:
 
 def signature(text: str, num_perm: int = NUM_PERM) -> Optional[np.ndarray]:
     """The MinHash hash values of a text, or None when it is too short to compare."""
-    from datasketch import MinHash
-
     grams = shingles(text)
     if len(grams) < MIN_SHINGLES:
         return None
-    mh = MinHash(num_perm=num_perm)
+    mh = _empty_minhash(num_perm).copy()
     mh.update_batch([g.encode("utf-8") for g in grams])
     return mh.hashvalues.astype(np.uint32)
 
@@ -106,14 +109,30 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
 
 def build_lsh(signatures: Iterable[tuple[int, bytes]], config: DedupConfig = DedupConfig()):
     """A datasketch ``MinHashLSH`` over stored (article pk, signature) pairs."""
-    from datasketch import MinHash, MinHashLSH
+    from datasketch import MinHashLSH
 
     lsh = MinHashLSH(threshold=config.near_dup_threshold, num_perm=config.num_perm)
     with lsh.insertion_session() as session:
         for pk, blob in signatures:
-            values = from_blob(blob).copy()
-            session.insert(pk, MinHash(num_perm=config.num_perm, hashvalues=values))
+            session.insert(pk, minhash_from_blob(blob))
     return lsh
+
+
+def new_minhash(num_perm: int = NUM_PERM, hashvalues=None):
+    """A datasketch MinHash with the pinned scheme (datasketch >= 2.0)."""
+    from datasketch import MinHash
+
+    return MinHash(num_perm=num_perm, hashvalues=hashvalues, scheme=MINHASH_SCHEME)
+
+
+def minhash_from_blob(blob: bytes):
+    return new_minhash(hashvalues=from_blob(blob).copy())
+
+
+@functools.lru_cache(maxsize=4)
+def _empty_minhash(num_perm: int):
+    # Building the permutations is most of the cost of a MinHash: do it once.
+    return new_minhash(num_perm)
 
 
 # --- event clusters ----------------------------------------------------------------

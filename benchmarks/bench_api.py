@@ -1,0 +1,344 @@
+"""The API under load: a store of >= 100,000 events, 50 concurrent clients, 60 seconds.
+
+    python benchmarks/bench_api.py                       # build (or reuse) the store, run
+    python benchmarks/bench_api.py --events 100000 --clients 50 --seconds 60 --workers 1
+
+1. Builds a store of synthetic articles through ``Store.add`` (hand-built Analysis
+   records with random actors, CAMEO codes, dates and quotes; no spaCy). The store is
+   kept in ``--db`` and reused when it already holds enough events.
+2. Starts ``eventwire serve`` in a subprocess on 127.0.0.1 and a free port.
+3. Runs ``--clients`` concurrent clients (httpx, asyncio), each sending requests one
+   after another with no pause, for ``--seconds``: a mix of event filters, quote
+   searches, ties, actor profiles, articles and the network. Every request goes to
+   127.0.0.1 only; the run is bounded in time and in number of requests.
+4. Prints p50/p95/p99 latency, throughput and errors, overall and per endpoint, and
+   writes them as JSON (``--out``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import dataclasses
+import datetime as dt
+import functools
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from eventwire.models import Actor, ActorRef, Analysis, Article, Event, PlaceRef, Quote, Speaker, Tone
+from eventwire.store import DedupConfig, open_store
+from eventwire.store import dedup
+
+COUNTRIES = (
+    "RUS CHN USA UKR GBR FRA DEU IND PAK IRN ISR TUR SAU EGY JPN KOR PRK BRA ZAF NGA "
+    "ETH KEN MEX CAN AUS POL BLR SYR IRQ AFG VEN COL IDN PHL VNM"
+).split()
+SECTORS = ("GOV", "GOV", "GOV", "MIL", "OPP", "")
+# code, goldstein, quad class, PLOVER type, verb
+CODES = [
+    ("010", 0.0, 1, None, "commented on"), ("020", 3.0, 1, "REQUEST", "appealed to"),
+    ("036", 4.0, 1, "CONSULT", "agreed to meet"), ("040", 1.0, 1, "CONSULT", "held talks with"),
+    ("042", 1.9, 1, "CONSULT", "visited"), ("051", 3.4, 1, "SUPPORT", "praised"),
+    ("057", 8.0, 1, "AGREE", "signed an accord with"), ("061", 6.4, 2, "COOPERATE", "expanded trade with"),
+    ("062", 7.4, 2, "COOPERATE", "held drills with"), ("070", 7.0, 2, "AID", "sent aid to"),
+    ("081", 5.0, 2, "CONCEDE", "eased restrictions on"), ("090", -2.0, 2, "ACCUSE", "investigated"),
+    ("100", -5.0, 3, "REQUEST", "demanded concessions from"), ("111", -2.0, 3, "ACCUSE", "criticised"),
+    ("112", -2.0, 3, "ACCUSE", "accused"), ("120", -4.0, 3, "REJECT", "rejected a proposal by"),
+    ("130", -4.4, 3, "THREATEN", "threatened"), ("141", -6.5, 3, "PROTEST", "protested against"),
+    ("154", -7.2, 4, "MOBILIZE", "massed troops near"), ("163", -8.0, 4, "SANCTION", "imposed an embargo on"),
+    ("173", -5.0, 4, "COERCE", "detained citizens of"), ("190", -10.0, 4, "ASSAULT", "clashed with"),
+]
+WORDS = (
+    "security border trade energy sanctions talks peace treaty gas oil grain missile drills summit "
+    "sovereignty partnership cooperation pressure dialogue stability conflict ceasefire elections "
+    "investment pipeline navy airspace refugees aid loans debt technology cyber nuclear inspectors"
+).split()
+CITIES = [("Capital %d" % n, 10.0 + n, 20.0 + n) for n in range(40)]
+START = dt.date(2021, 1, 1)
+
+
+def synthetic(n: int, events_per_article: int, rng: random.Random) -> tuple[Article, Analysis]:
+    """One synthetic article with its record (offsets consistent with its text)."""
+    day = START + dt.timedelta(days=rng.randrange(730))
+    # Some pairs are far more active than others, as in real news.
+    hub = rng.choice(COUNTRIES[:6])
+    parts, actors, events, quotes = [], {}, [], []
+    pos = 0
+
+    def add(text: str) -> tuple[int, int]:
+        nonlocal pos
+        start = pos
+        parts.append(text)
+        pos += len(text)
+        return start, pos
+
+    def actor(country: str) -> tuple[str, str, str]:
+        sector = rng.choice(SECTORS)
+        code = country + sector
+        name = f"{country} {sector or 'state'} official {rng.randrange(40)}"
+        if (name, code) not in actors:
+            actors[(name, code)] = (f"a{len(actors) + 1}", country, sector, [])
+        return name, code, actors[(name, code)][0]
+
+    add(f"REPORT {n} - ")
+    for _ in range(events_per_article):
+        a = hub if rng.random() < 0.6 else rng.choice(COUNTRIES)
+        b = rng.choice([c for c in COUNTRIES if c != a])
+        if rng.random() < 0.5:
+            a, b = b, a
+        code, goldstein, quad, plover, verb = rng.choice(CODES)
+        (sname, scode, sid), (tname, tcode, tid) = actor(a), actor(b)
+        city, lat, lon = rng.choice(CITIES)
+        date = (day - dt.timedelta(days=rng.randrange(3))).isoformat()
+        extra = " ".join(rng.choice(WORDS) for _ in range(6))
+        s_start = pos
+        sm = add(sname)
+        add(f" {verb} ")
+        tm = add(tname)
+        add(f" in {city} over {extra}.")
+        span = (s_start, pos)
+        add(" ")
+        actors[(sname, scode)][3].append(sm)
+        actors[(tname, tcode)][3].append(tm)
+        modality = "hypothetical" if rng.random() < 0.03 else "asserted"
+        events.append(Event(
+            ActorRef(sname, scode, sid, a), ActorRef(tname, tcode, tid, b), code, code[:2], plover, None,
+            goldstein, quad, date, "text", PlaceRef(city, None, lat, lon), rng.random() < 0.03, modality,
+            "".join(parts)[span[0]:span[1]], span, "synthetic",
+        ))
+    for _ in range(2):
+        (sname, scode, sid) = actor(rng.choice(COUNTRIES))
+        words = " ".join(rng.choice(WORDS) for _ in range(12))
+        add("\n\n\"")
+        q = add(f"We will discuss {words} with our partners")
+        add("\", said ")
+        m = add(sname)
+        add(".")
+        actors[(sname, scode)][3].append(m)
+        quotes.append(Quote("".join(parts)[q[0]:q[1]], "direct", q, "said", Speaker(sname, scode, sid, sname, m)))
+    text = "".join(parts)
+    record_actors = tuple(
+        Actor(aid, name, code, country, sector or None, "person", tuple(mentions))
+        for (name, code), (aid, country, sector, mentions) in actors.items()
+    )
+    article = Article(text=text, id=f"bench-{n}", title=f"Synthetic report {n}", published=day.isoformat(),
+                      source=f"wire-{n % 7}")
+    analysis = Analysis(article.id, article.title, article.published, "en", record_actors, tuple(quotes),
+                        tuple(events), (), (), Tone(0.0, 0.0, 0.0))
+    return article, analysis
+
+
+@functools.lru_cache(maxsize=4)
+def _lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
+    return dedup.lsh_params(threshold, num_perm)
+
+
+@dataclasses.dataclass(frozen=True)
+class CachedDedupConfig(DedupConfig):
+    """The store's settings, with the LSH band layout computed once (it takes ~0.2 s)."""
+
+    def lsh_params(self) -> tuple[int, int]:
+        return _lsh_params(self.near_dup_threshold, self.num_perm)
+
+
+def build(db: str, events: int, per_article: int, seed: int) -> dict:
+    rng = random.Random(seed)
+    with open_store(db, config=CachedDedupConfig()) as store:
+        have = store.counts()["events"]
+        if have >= events:
+            return {"built": False, "events": have, "seconds": 0.0}
+        start = time.perf_counter()
+        n = store.counts()["articles"]
+        while have < events:
+            article, analysis = synthetic(n, per_article, rng)
+            store.add(article, analysis, model="bench")
+            have += len(analysis.events)
+            n += 1
+            if n % 1000 == 0:
+                print(f"  {n} articles, {have} events, {time.perf_counter() - start:.0f} s", file=sys.stderr)
+        counts = store.counts()
+        return {"built": True, "events": counts["events"], "articles": counts["articles"],
+                "clusters": counts["event_clusters"], "seconds": round(time.perf_counter() - start, 1)}
+
+
+def free_port() -> int:
+    with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def server(db: str, port: int, workers: int):
+    cmd = [sys.executable, "-c", "from eventwire.cli import main; main()", "serve", "--db", db, "--host", "127.0.0.1", "--port", str(port),
+           "--workers", str(workers)]
+    env = {k: v for k, v in os.environ.items() if k != "EVENTWIRE_API_TOKEN"}
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        import httpx
+
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("server did not start: " + (proc.stderr.read().decode()[-2000:] if proc.stderr else ""))
+            time.sleep(0.2)
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def request_mix(rng: random.Random, pairs: list[tuple[str, str]], article_pks: int):
+    """One request: (name, path, params), drawn from what a dashboard user does."""
+    a, b = rng.choice(pairs)
+    country = rng.choice(COUNTRIES)
+    month = f"{rng.choice((2021, 2022))}-{rng.randrange(1, 13):02d}"
+    choices = [
+        (14, ("events_actor", "/api/events", {"actor": country, "limit": 50})),
+        (8, ("events_dyad_root", "/api/events", {"dyad": f"{a},{b}", "root": rng.choice(["04", "11", "19", "05,06"])})),
+        (8, ("events_month_quad", "/api/events", {"since": month, "until": month, "quad_class": rng.randrange(1, 5)})),
+        (4, ("events_csv", "/api/events", {"actor": country, "limit": 100, "format": "csv"})),
+        (14, ("quotes_search", "/api/quotes", {"q": " ".join(rng.sample(WORDS, 2))})),
+        (6, ("quotes_speaker", "/api/quotes", {"speaker": f"official {rng.randrange(40)}", "speaker_code": country})),
+        (10, ("ties", "/api/ties", {"a": a, "b": b, "interval": "week", "top": 0})),
+        (6, ("ties_period", "/api/ties/period", {"a": a, "b": b,
+                                                 "start": (START + dt.timedelta(weeks=rng.randrange(104), days=-START.weekday())).isoformat()})),
+        (8, ("actor", f"/api/actors/{country}", {})),
+        (16, ("article", f"/api/articles/{rng.randrange(1, article_pks + 1)}", {})),
+        (3, ("articles", "/api/articles", {"offset": rng.randrange(0, 1000)})),
+        (2, ("network", "/api/network", {})),
+        (1, ("ties_default", "/api/ties", {})),
+    ]
+    total = sum(w for w, _ in choices)
+    pick = rng.uniform(0, total)
+    for weight, item in choices:
+        pick -= weight
+        if pick <= 0:
+            return item
+    return choices[-1][1]
+
+
+async def load(base: str, clients: int, seconds: float, max_requests: int, seed: int, pairs, article_pks):
+    import httpx
+
+    results: list[tuple[str, float, int]] = []
+    errors: dict[str, int] = defaultdict(int)
+    deadline = time.monotonic() + seconds
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+
+    async with httpx.AsyncClient(base_url=base, timeout=30.0, limits=limits) as http:
+
+        async def client(k: int):
+            rng = random.Random(seed * 1000 + k)
+            while time.monotonic() < deadline and len(results) < max_requests:
+                name, path, params = request_mix(rng, pairs, article_pks)
+                t0 = time.perf_counter()
+                try:
+                    r = await http.get(path, params=params)
+                    status = r.status_code
+                    await r.aread()
+                except httpx.HTTPError as exc:
+                    status = 0
+                    errors[f"{name}: {type(exc).__name__}"] += 1
+                elapsed = time.perf_counter() - t0
+                results.append((name, elapsed, status))
+                if status != 200:
+                    errors[f"{name}: HTTP {status}"] += 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(client(k) for k in range(clients)))
+        wall = time.perf_counter() - started
+    return results, dict(errors), wall
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    k = min(len(values) - 1, max(0, int(round(q / 100 * len(values) + 0.5)) - 1))
+    return values[k]
+
+
+def summarise(results, errors, wall) -> dict:
+    lat = [r[1] * 1000 for r in results]
+    by = defaultdict(list)
+    for name, elapsed, _ in results:
+        by[name].append(elapsed * 1000)
+    return {
+        "requests": len(results),
+        "seconds": round(wall, 1),
+        "throughput_rps": round(len(results) / wall, 1) if wall else None,
+        "p50_ms": round(pct(lat, 50), 1),
+        "p95_ms": round(pct(lat, 95), 1),
+        "p99_ms": round(pct(lat, 99), 1),
+        "mean_ms": round(statistics.fmean(lat), 1) if lat else None,
+        "errors": sum(errors.values()),
+        "error_kinds": errors,
+        "endpoints": {
+            name: {"n": len(v), "p50_ms": round(pct(v, 50), 1), "p95_ms": round(pct(v, 95), 1)}
+            for name, v in sorted(by.items())
+        },
+    }
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--db", default="/tmp/eventwire-bench/bench_api.db", help="Store to build or reuse.")
+    ap.add_argument("--events", type=int, default=100_000)
+    ap.add_argument("--per-article", type=int, default=8)
+    ap.add_argument("--clients", type=int, default=50)
+    ap.add_argument("--seconds", type=float, default=60.0)
+    ap.add_argument("--max-requests", type=int, default=2_000_000, help="Stop after this many requests.")
+    ap.add_argument("--workers", type=int, default=1, help="uvicorn worker processes.")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--out", default="/tmp/eventwire-bench/bench_api.json")
+    args = ap.parse_args(argv)
+
+    Path(args.db).parent.mkdir(parents=True, exist_ok=True)
+    print(f"store {args.db}: building to {args.events} events ...", file=sys.stderr)
+    built = build(args.db, args.events, args.per_article, args.seed)
+    print(f"store: {built}", file=sys.stderr)
+    with open_store(args.db, readonly=True) as store:
+        counts = store.counts()
+        from eventwire.store import queries
+
+        pairs = [(r["a"], r["b"]) for r in queries.top_relations(store, limit=200)]
+    port = free_port()
+    load_before = os.getloadavg()
+    with server(args.db, port, args.workers):
+        base = f"http://127.0.0.1:{port}"
+        results, errors, wall = asyncio.run(
+            load(base, args.clients, args.seconds, args.max_requests, args.seed, pairs, counts["articles"])
+        )
+    load_after = os.getloadavg()
+    summary = summarise(results, errors, wall)
+    summary.update(
+        store={k: counts[k] for k in ("articles", "events", "event_clusters", "quotes")},
+        build=built, clients=args.clients, workers=args.workers, cpus=os.cpu_count(),
+        loadavg_before=[round(x, 2) for x in load_before], loadavg_after=[round(x, 2) for x in load_after],
+        when=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+    )
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(summary, indent=2))
+    print(json.dumps(summary, indent=2))
+    return 0 if summary["errors"] == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,147 @@
+"""The FastAPI application: the REST API under ``/api`` and the dashboard under ``/``.
+
+``create_app(ApiSettings(db=...))`` builds it; ``eventwire serve`` runs it with
+uvicorn. Endpoints are thin: each parses its parameters and calls one function of
+:mod:`eventwire.store.queries` (or :mod:`eventwire.store.queries_web`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from importlib import resources
+from typing import Any, Callable, Optional
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.staticfiles import StaticFiles
+
+from .. import __version__
+from ..errors import StoreError
+from ..store import open_store
+from .deps import LazyAnalyzer, ResponseCache, StorePool, Writer
+from .errors import install_handlers
+from .routes import router
+from .security import BodyLimitMiddleware, SecurityHeadersMiddleware
+from .settings import ApiSettings
+
+log = logging.getLogger(__name__)
+
+DESCRIPTION = """\
+Political event data from news: who did what to whom, when and where, and who said
+what, each record traceable to its sentence.
+
+* Reads are open. Writes (`POST /api/articles`, `POST /api/analyze?store=true`) need
+  the operator's token as `Authorization: Bearer <token>`.
+* Lists are paged (`limit`, `offset`) and answer JSON or CSV (`?format=csv` or
+  `Accept: text/csv`).
+* Errors are `{"error": {"code": "...", "message": "..."}}`.
+"""
+
+
+def dashboard_dir() -> Any:
+    return resources.files("eventwire") / "dashboard"
+
+
+def swagger_assets() -> Optional[str]:
+    """The folder of a locally installed Swagger UI (package ``swagger-ui-bundle``), if any."""
+    try:
+        from swagger_ui_bundle import swagger_ui_path
+    except ImportError:
+        return None
+    return str(swagger_ui_path)
+
+
+def _ensure_store(url: str) -> None:
+    """Create or migrate the store if a read-only open fails for that reason."""
+    try:
+        open_store(url, readonly=True).close()
+    except StoreError as exc:
+        if exc.code not in ("E203", "E206"):
+            raise
+        log.info("creating or migrating store %s", url)
+        open_store(url).close()
+
+
+def create_app(
+    settings: ApiSettings,
+    *,
+    analyzer_factory: Optional[Callable[[], Any]] = None,
+) -> FastAPI:
+    """Build the app over ``settings.db``. ``analyzer_factory`` replaces the spaCy pipeline (tests)."""
+    _ensure_store(settings.db)
+    pool = StorePool(settings.db)
+    writer = Writer(settings.db)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        pool.close()
+        writer.close()
+
+    local_docs = swagger_assets()
+    app = FastAPI(
+        docs_url=None if local_docs else "/docs",
+        title="eventwire",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        openapi_tags=[
+            {"name": "articles", "description": "Stored articles with their text and records."},
+            {"name": "events", "description": "Coded events (who did what to whom)."},
+            {"name": "quotes", "description": "Quotes with their speakers; full-text search."},
+            {"name": "actors", "description": "Actors, their profiles and the network between them."},
+            {"name": "ties", "description": "Cooperation and conflict between two actors over time."},
+            {"name": "analysis", "description": "Analyse text on the fly; ingest into the store."},
+        ],
+    )
+    app.state.settings = settings
+    app.state.pool = pool
+    app.state.writer = writer
+    app.state.analyzer = LazyAnalyzer(settings.model, analyzer_factory)
+    app.state.cache = ResponseCache(settings.cache_seconds)
+
+    install_handlers(app)
+    if local_docs:
+        # Swagger UI from the installed package: /docs works offline too.
+        app.mount("/docs-assets", StaticFiles(directory=local_docs), name="docs-assets")
+
+        @app.get("/docs", include_in_schema=False)
+        def docs():
+            return get_swagger_ui_html(
+                openapi_url="/openapi.json", title="eventwire API", swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+                swagger_css_url="/docs-assets/swagger-ui.css", swagger_favicon_url="data:,",
+            )
+
+    app.include_router(router, prefix="/api")
+
+    if settings.dashboard:
+        folder = dashboard_dir()
+        index = folder / "index.html"
+        app.mount("/static", StaticFiles(directory=str(folder)), name="static")
+
+        @app.get("/", include_in_schema=False, response_class=HTMLResponse)
+        def dashboard():
+            return FileResponse(str(index), media_type="text/html; charset=utf-8", headers={"Cache-Control": "no-cache"})
+
+    # Outermost last: the body limit runs before anything reads the body.
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type", "X-API-Token"],
+        )
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """Factory for ``uvicorn --factory`` (several workers): settings from the environment."""
+    settings = ApiSettings.from_json(os.environ["EVENTWIRE_SERVE_SETTINGS"])
+    token = os.environ.get(settings.token_env) or None
+    return create_app(ApiSettings(**{**settings.__dict__, "token": token}))

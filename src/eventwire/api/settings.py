@@ -1,0 +1,36 @@
+"""What the operator chose when starting the server."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass
+from typing import Optional
+
+DEFAULT_MAX_BODY = 1_000_000
+
+
+@dataclass(frozen=True)
+class ApiSettings:
+    """``db`` is a SQLite path or a ``postgresql://`` URL. ``token`` enables writes."""
+
+    db: str
+    token: Optional[str] = None
+    cors_origins: tuple[str, ...] = ()
+    max_body_bytes: int = DEFAULT_MAX_BODY
+    model: Optional[str] = None
+    token_env: str = "EVENTWIRE_API_TOKEN"
+    dashboard: bool = True
+    cache_seconds: float = 5.0
+
+    def to_json(self) -> str:
+        """Everything but the token (which stays in its environment variable)."""
+        data = dataclasses.asdict(self)
+        data.pop("token")
+        return json.dumps(data)
+
+    @classmethod
+    def from_json(cls, text: str, token: Optional[str] = None) -> "ApiSettings":
+        data = json.loads(text)
+        data["cors_origins"] = tuple(data.get("cors_origins") or ())
+        return cls(token=token, **data)

@@ -1,0 +1,64 @@
+"""``eventwire serve``: the REST API and the dashboard over a store."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from ._common import model_option
+
+
+@click.command()
+@click.option("--db", required=True, envvar="EVENTWIRE_DB", help="Store: a SQLite path or a postgresql:// URL.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+@click.option(
+    "--token-env",
+    default="EVENTWIRE_API_TOKEN",
+    show_default=True,
+    metavar="NAME",
+    help="Environment variable holding the write token; without it the API is read-only.",
+)
+@click.option("--cors", "cors", multiple=True, metavar="ORIGIN", help="Allow cross-origin reads from ORIGIN (repeatable). Off by default.")
+@click.option("--max-body", default=1_000_000, show_default=True, type=click.IntRange(1), help="Largest request body in bytes.")
+@click.option(
+    "--cache-seconds",
+    default=5.0,
+    show_default=True,
+    type=click.FloatRange(0),
+    help="Reuse answers of the aggregate endpoints (network, actors, ties) for this long; 0: never.",
+)
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="uvicorn worker processes.")
+@model_option
+def serve(db, host, port, token_env, cors, max_body, cache_seconds, workers, model):
+    """Serve the REST API (OpenAPI docs at /docs) and the dashboard (at /).
+
+    Reads are open; endpoints that write to the store need the token set in the
+    environment variable named by --token-env, sent as "Authorization: Bearer TOKEN".
+    """
+    import uvicorn
+
+    from ..api import ApiSettings, create_app
+    from ..errors import EventwireError
+
+    token = os.environ.get(token_env) or None
+    settings = ApiSettings(
+        db=db, token=token, cors_origins=tuple(cors), max_body_bytes=max_body, model=model,
+        token_env=token_env, cache_seconds=cache_seconds,
+    )
+    try:
+        app = create_app(settings)
+    except EventwireError as exc:
+        raise click.ClickException(str(exc)) from None
+    mode = "read-write (token set)" if token else f"read-only (set {token_env} to allow writes)"
+    click.echo(f"eventwire: serving {db} on http://{host}:{port}/ — {mode}", err=True)
+    if workers > 1:
+        # Several processes need an import string; the factory reads the settings back.
+        os.environ["EVENTWIRE_SERVE_SETTINGS"] = settings.to_json()
+        uvicorn.run("eventwire.api.app:app_from_env", factory=True, host=host, port=port, workers=workers, log_level="warning")
+    else:
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+COMMANDS = [serve]

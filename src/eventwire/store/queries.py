@@ -1,0 +1,711 @@
+"""Read functions over a store: the one query module the CLI, API and exports use.
+
+Every function takes a :class:`~eventwire.store.Store` (or its backend) and returns
+plain JSON-ready dicts, or a :class:`Page` of them. Events are listed one per
+real-world event (an event cluster) unless ``mentions=True``; relation figures
+(:func:`ties`, :func:`report`, :func:`actor_profile`) count events, never mentions,
+and leave out negated and hypothetical events unless asked. Each event carries its
+sentence and article so that every number leads back to the text.
+
+Actor arguments are codes or names: ``RUS`` matches an actor whose country is RUS or
+whose code starts with RUS (RUSGOV, RUSMIL ...); ``RUSGOV`` that code and its
+sub-codes; anything else (``Putin``) the actor's name, case-insensitively.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections import Counter, defaultdict
+from dataclasses import asdict, dataclass, field
+from typing import Any, Optional, Sequence, Union
+
+from ..models import Actor, ActorRef, Analysis, Event, Place, PlaceRef, Quote, Speaker, TimeExpr, Tone
+from .names import fold_words
+
+QUAD_CLASSES = {1: "verbal cooperation", 2: "material cooperation", 3: "verbal conflict", 4: "material conflict"}
+MAX_LIMIT = 1000
+
+
+@dataclass
+class Page:
+    """One page of results: ``items`` and the ``total`` number matching."""
+
+    items: list[dict[str, Any]]
+    total: int
+    limit: int
+    offset: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """Filters of :func:`list_events` (all optional; dates are inclusive)."""
+
+    actor: Optional[str] = None
+    dyad: Optional[tuple[str, str]] = None
+    either_direction: bool = False
+    roots: tuple[str, ...] = ()
+    since: Optional[str] = None
+    until: Optional[str] = None
+    include_negated: bool = False
+    include_hypothetical: bool = False
+    article: Optional[int] = None
+
+
+def _db(store):
+    return getattr(store, "db", store)
+
+
+def _limit(limit: int) -> int:
+    return max(0, min(int(limit), MAX_LIMIT))
+
+
+# --- filters -------------------------------------------------------------------
+
+
+def like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+_CODE = re.compile(r"[A-Z]{3}[A-Z0-9]*")
+
+
+def is_code(value: str) -> bool:
+    """``RUS``, ``rus``, ``RUSGOV``, ``IGOWSTNAT`` are codes; ``Putin`` is a name."""
+    value = value.strip()
+    return bool(_CODE.fullmatch(value.upper())) and (value.isupper() or len(value) == 3)
+
+
+def actor_clause(side: str, value: str, alias: str = "e") -> tuple[str, list[Any]]:
+    """SQL matching one side (``source``/``target``) of an event row to an actor."""
+    value = value.strip()
+    col = f"{alias}.{side}"
+    if is_code(value):
+        code = value.upper()
+        return (
+            f"({col}_code = ? OR {col}_country = ? OR {col}_code LIKE ? ESCAPE '\\')",
+            [code, code, like_escape(code) + "%"],
+        )
+    return f"(LOWER({col}_name) LIKE ? ESCAPE '\\')", ["%" + like_escape(value.lower()) + "%"]
+
+
+def period_bounds(since: Optional[str], until: Optional[str]) -> tuple[Optional[str], Optional[str]]:
+    """Inclusive day bounds from ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (ValueError if neither)."""
+    return (_bound(since, first=True) if since else None, _bound(until, first=False) if until else None)
+
+
+def _bound(value: str, first: bool) -> str:
+    value = str(value).strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return dt.date.fromisoformat(value).isoformat()
+    if re.fullmatch(r"\d{4}-\d{2}", value):
+        year, month = int(value[:4]), int(value[5:])
+        day = 1 if first else calendar.monthrange(year, month)[1]
+        return dt.date(year, month, day).isoformat()
+    if re.fullmatch(r"\d{4}", value):
+        return f"{value}-01-01" if first else f"{value}-12-31"
+    raise ValueError(f"not a date (YYYY, YYYY-MM or YYYY-MM-DD): {value!r}")
+
+
+def _event_where(f: EventFilter, alias: str = "e") -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    if f.actor:
+        src, p1 = actor_clause("source", f.actor, alias)
+        tgt, p2 = actor_clause("target", f.actor, alias)
+        clauses.append(f"({src} OR {tgt})")
+        params += p1 + p2
+    if f.dyad:
+        a, b = f.dyad
+        ab = _pair_clause(a, b, alias)
+        if f.either_direction:
+            ba = _pair_clause(b, a, alias)
+            clauses.append(f"({ab[0]} OR {ba[0]})")
+            params += ab[1] + ba[1]
+        else:
+            clauses.append(ab[0])
+            params += ab[1]
+    if f.roots:
+        roots = [str(r).zfill(2)[:2] for r in f.roots]
+        clauses.append(f"{alias}.root IN ({', '.join('?' * len(roots))})")
+        params += roots
+    since, until = period_bounds(f.since, f.until)
+    if since:
+        clauses.append(f"{alias}.day >= ?")
+        params.append(since)
+    if until:
+        clauses.append(f"{alias}.day <= ?")
+        params.append(until)
+    if not f.include_negated:
+        clauses.append(f"{alias}.negated = 0")
+    if not f.include_hypothetical:
+        clauses.append(f"{alias}.modality <> 'hypothetical'")
+    if f.article is not None:
+        clauses.append(f"{alias}.article = ?")
+        params.append(int(f.article))
+    return (" AND ".join(clauses) or "1 = 1"), params
+
+
+def _pair_clause(a: str, b: str, alias: str = "e") -> tuple[str, list[Any]]:
+    src, p1 = actor_clause("source", a, alias)
+    tgt, p2 = actor_clause("target", b, alias)
+    return f"({src} AND {tgt})", p1 + p2
+
+
+# --- events --------------------------------------------------------------------
+
+_EVENT_COLUMNS = (
+    "e.id, e.article, e.ordinal, e.source_name, e.source_code, e.source_country, e.source_actor, e.target_name,"
+    " e.target_code, e.target_country, e.target_actor, e.cameo, e.root, e.plover, e.mode, e.goldstein,"
+    " e.quad_class, e.date, e.date_source, e.day, e.place_name, e.place_country, e.place_lat, e.place_lon,"
+    " e.negated, e.modality, e.sentence, e.start_char, e.end_char, e.in_title, e.evidence, e.cluster_id,"
+    " a.article_id, a.title AS article_title, a.published AS article_published, a.url AS article_url,"
+    " a.duplicate_of AS article_duplicate_of,"
+    " c.num_mentions, c.num_articles, c.num_sources, c.goldstein AS cluster_goldstein, c.day AS cluster_day"
+)
+_EVENT_FROM = " FROM events e JOIN articles a ON a.id = e.article JOIN event_clusters c ON c.id = e.cluster_id"
+
+
+def list_events(
+    store, filters: EventFilter = EventFilter(), *, limit: int = 50, offset: int = 0, mentions: bool = False
+) -> Page:
+    """Events matching ``filters``, latest first: one per event cluster (its first
+    matching mention, with the cluster's counts), or every mention if ``mentions``."""
+    db = _db(store)
+    where, params = _event_where(filters)
+    limit = _limit(limit)
+    if mentions:
+        total = db.scalar(f"SELECT COUNT(*) AS n{_EVENT_FROM} WHERE {where}", params)
+        rows = db.query(
+            f"SELECT {_EVENT_COLUMNS}{_EVENT_FROM} WHERE {where}"
+            " ORDER BY e.day IS NULL, e.day DESC, e.id DESC LIMIT ? OFFSET ?",
+            params + [limit, int(offset)],
+        )
+    else:
+        total = db.scalar(f"SELECT COUNT(DISTINCT e.cluster_id) AS n{_EVENT_FROM} WHERE {where}", params)
+        reps = db.query(
+            f"SELECT MIN(e.id) AS rep{_EVENT_FROM} WHERE {where}"
+            " GROUP BY e.cluster_id, c.day ORDER BY c.day IS NULL, c.day DESC, e.cluster_id DESC LIMIT ? OFFSET ?",
+            params + [limit, int(offset)],
+        )
+        rows = _events_by_id(db, [r["rep"] for r in reps])
+    return Page([event_item(r) for r in rows], int(total or 0), limit, int(offset))
+
+
+def _events_by_id(db, ids: Sequence[int]) -> list[dict]:
+    if not ids:
+        return []
+    rows = db.query(f"SELECT {_EVENT_COLUMNS}{_EVENT_FROM} WHERE e.id IN ({', '.join('?' * len(ids))})", list(ids))
+    order = {pk: n for n, pk in enumerate(ids)}
+    return sorted(rows, key=lambda r: order[r["id"]])
+
+
+def event_item(r: dict) -> dict[str, Any]:
+    """An events row as a contract-shaped event plus its ids, article and cluster counts."""
+    place = None
+    if r["place_name"] is not None:
+        place = {"name": r["place_name"], "country": r["place_country"], "lat": r["place_lat"], "lon": r["place_lon"]}
+    target = None
+    if r["target_code"] is not None:
+        target = {"name": r["target_name"], "actor": r["target_actor"], "code": r["target_code"], "country": r["target_country"]}
+    return {
+        "id": r["id"],
+        "cluster": r["cluster_id"],
+        "article": _article_ref(r),
+        "source": {"name": r["source_name"], "actor": r["source_actor"], "code": r["source_code"], "country": r["source_country"]},
+        "target": target,
+        "cameo": r["cameo"],
+        "root": r["root"],
+        "plover": r["plover"],
+        "mode": r["mode"],
+        "goldstein": r["goldstein"],
+        "quad_class": r["quad_class"],
+        "date": r["date"],
+        "date_source": r["date_source"],
+        "day": r["day"],
+        "place": place,
+        "negated": bool(r["negated"]),
+        "modality": r["modality"],
+        "sentence": r["sentence"],
+        "span": [r["start_char"], r["end_char"]],
+        "in_title": bool(r["in_title"]),
+        "evidence": r["evidence"],
+        "num_mentions": r.get("num_mentions"),
+        "num_articles": r.get("num_articles"),
+        "num_sources": r.get("num_sources"),
+    }
+
+
+def _article_ref(r: dict) -> dict[str, Any]:
+    return {
+        "pk": r["article"],
+        "id": r["article_id"],
+        "title": r["article_title"],
+        "published": r["article_published"],
+        "url": r["article_url"],
+        "duplicate_of": r.get("article_duplicate_of"),
+    }
+
+
+def event_mentions(store, cluster_id: int) -> list[dict[str, Any]]:
+    """Every mention (sentence, article) of one event cluster."""
+    rows = _db(store).query(f"SELECT {_EVENT_COLUMNS}{_EVENT_FROM} WHERE e.cluster_id = ? ORDER BY e.id", [int(cluster_id)])
+    return [event_item(r) for r in rows]
+
+
+# --- quotes --------------------------------------------------------------------
+
+_QUOTE_COLUMNS = (
+    "q.id, q.article, q.ordinal, q.text, q.kind, q.start_char, q.end_char, q.in_title, q.cue, q.speaker_name,"
+    " q.speaker_code, q.speaker_actor, q.speaker_mention, q.speaker_mention_start, q.speaker_mention_end,"
+    " a.article_id, a.title AS article_title, a.published AS article_published, a.url AS article_url,"
+    " a.duplicate_of AS article_duplicate_of"
+)
+
+
+def speaker_clause(name: str, alias: str = "q") -> tuple[str, list[Any]]:
+    """SQL finding a speaker's quotes whichever way the articles named them.
+
+    A quote matches when its folded speaker name (case, accents and courtesy titles
+    dropped) contains every word of ``name`` ("Putin" finds "Vladimir Putin"), or is
+    the name itself, its surname or its first word ("Vladimir Putin" finds quotes
+    whose speaker came out as "Putin").
+    """
+    words = fold_words(name)
+    if not words:
+        return "1 = 0", []
+    phrases = {" ".join(words[i:]) for i in range(len(words))} | {words[0]}
+    contains = " AND ".join([f"(' ' || {alias}.speaker_norm || ' ') LIKE ? ESCAPE '\\'"] * len(words))
+    params: list[Any] = sorted(phrases) + ["% " + like_escape(w) + " %" for w in words]
+    return f"({alias}.speaker_norm IN ({', '.join('?' * len(phrases))}) OR ({contains}))", params
+
+
+def fts_terms(text: str) -> list[str]:
+    return re.findall(r"\w+", text, flags=re.UNICODE)
+
+
+def list_quotes(
+    store,
+    *,
+    speaker: Optional[str] = None,
+    search: Optional[str] = None,
+    speaker_code: Optional[str] = None,
+    article: Optional[int] = None,
+    since: Optional[str] = None,
+    until: Optional[str] = None,
+    include_duplicates: bool = False,
+    limit: int = 50,
+    offset: int = 0,
+) -> Page:
+    """Quotes, latest article first (best match first when searching).
+
+    ``search`` is full text over the quote (every word must occur, stemmed: SQLite
+    FTS5, PostgreSQL ``plainto_tsquery``); ``speaker`` see :func:`speaker_clause`;
+    ``speaker_code`` matches the speaker's actor code like an actor argument. A quote
+    of a near-duplicate article that its original article already has (same text)
+    is left out unless ``include_duplicates`` (or ``article`` is given).
+    """
+    db = _db(store)
+    limit = _limit(limit)
+    clauses: list[str] = []
+    params: list[Any] = []
+    joins = ""
+    order = "a.published IS NULL, a.published DESC, q.article DESC, q.ordinal"
+    if search is not None:
+        terms = fts_terms(search)
+        if not terms:
+            return Page([], 0, limit, int(offset))
+        if db.dialect == "postgresql":
+            clauses.append("q.tsv @@ plainto_tsquery('english', ?)")
+            params.append(" ".join(terms))
+            order = "ts_rank(q.tsv, plainto_tsquery('english', ?)) DESC, q.id DESC"
+        else:
+            match = " ".join('"' + t.replace('"', '""') + '"' for t in terms)
+            joins = " JOIN (SELECT rowid AS qid, rank FROM quotes_fts WHERE quotes_fts MATCH ?) f ON f.qid = q.id"
+            params.append(match)
+            order = "f.rank, q.id DESC"
+    if speaker:
+        sql, p = speaker_clause(speaker)
+        clauses.append(sql)
+        params += p
+    if speaker_code:
+        code = speaker_code.strip().upper()
+        clauses.append("(q.speaker_code = ? OR q.speaker_code LIKE ? ESCAPE '\\')")
+        params += [code, like_escape(code) + "%"]
+    if article is not None:
+        clauses.append("q.article = ?")
+        params.append(int(article))
+    if not include_duplicates and article is None:
+        clauses.append(
+            "(a.duplicate_of IS NULL OR NOT EXISTS"
+            " (SELECT 1 FROM quotes q2 WHERE q2.article = a.duplicate_of AND q2.text = q.text))"
+        )
+    lo, hi = period_bounds(since, until)
+    if lo:
+        clauses.append("a.published >= ?")
+        params.append(lo)
+    if hi:
+        clauses.append("a.published <= ?")
+        params.append(hi)
+    where = " AND ".join(clauses) or "1 = 1"
+    base = f" FROM quotes q JOIN articles a ON a.id = q.article{joins} WHERE {where}"
+    # The search term sits first in params (in the join for SQLite, the WHERE for PostgreSQL).
+    total = db.scalar(f"SELECT COUNT(*) AS n{base}", params)
+    order_params = [params[0]] if search is not None and db.dialect == "postgresql" else []
+    rows = db.query(
+        f"SELECT {_QUOTE_COLUMNS}{base} ORDER BY {order} LIMIT ? OFFSET ?", params + order_params + [limit, int(offset)]
+    )
+    return Page([quote_item(r) for r in rows], int(total or 0), limit, int(offset))
+
+
+def quote_item(r: dict) -> dict[str, Any]:
+    speaker = None
+    if r["speaker_name"] is not None:
+        mspan = None if r["speaker_mention_start"] is None else [r["speaker_mention_start"], r["speaker_mention_end"]]
+        speaker = {
+            "name": r["speaker_name"],
+            "actor": r["speaker_actor"],
+            "code": r["speaker_code"],
+            "mention": r["speaker_mention"],
+            "mention_span": mspan,
+        }
+    return {
+        "id": r["id"],
+        "article": _article_ref(r),
+        "text": r["text"],
+        "kind": r["kind"],
+        "span": [r["start_char"], r["end_char"]],
+        "in_title": bool(r["in_title"]),
+        "cue": r["cue"],
+        "speaker": speaker,
+    }
+
+
+# --- relations -----------------------------------------------------------------
+
+
+def period_start(day: str, period: str) -> str:
+    d = dt.date.fromisoformat(day)
+    if period == "week":
+        return (d - dt.timedelta(days=d.weekday())).isoformat()
+    if period == "month":
+        return d.replace(day=1).isoformat()
+    raise ValueError(f"period must be 'week' or 'month', not {period!r}")
+
+
+def ties(
+    store,
+    a: str,
+    b: str,
+    *,
+    period: str = "week",
+    since: Optional[str] = None,
+    until: Optional[str] = None,
+    include_negated: bool = False,
+    include_hypothetical: bool = False,
+    top: int = 3,
+    mentions_per_event: int = 3,
+) -> dict[str, Any]:
+    """The relation between actors ``a`` and ``b`` (either direction) over time.
+
+    Per period (ISO week starting Monday, or month): events (not mentions) per
+    QuadClass, mean Goldstein, counts per direction, the ids of all its events and
+    the ``top`` events (most articles, then most extreme Goldstein) with their
+    sentences and article ids.
+    """
+    period_start("2000-01-01", period)  # validates period
+    f = EventFilter(
+        dyad=(a, b), either_direction=True, since=since, until=until,
+        include_negated=include_negated, include_hypothetical=include_hypothetical,
+    )
+    where, params = _event_where(f)
+    fwd, fwd_params = _pair_clause(a, b)
+    rows = _db(store).query(
+        f"SELECT {_EVENT_COLUMNS}, CASE WHEN {fwd} THEN 1 ELSE 0 END AS forward{_EVENT_FROM}"
+        f" WHERE {where} ORDER BY e.cluster_id, e.id",
+        fwd_params + params,
+    )
+    clusters: dict[int, dict[str, Any]] = {}
+    for r in rows:
+        c = clusters.get(r["cluster_id"])
+        if c is None:
+            c = clusters[r["cluster_id"]] = {
+                "cluster": r["cluster_id"],
+                "direction": "a->b" if r["forward"] else "b->a",
+                "source": r["source_code"],
+                "target": r["target_code"],
+                "cameo": r["cameo"],
+                "root": r["root"],
+                "quad_class": r["quad_class"],
+                "goldstein": r["cluster_goldstein"],
+                "day": r["cluster_day"],
+                "negated": bool(r["negated"]),
+                "modality": r["modality"],
+                "num_mentions": r["num_mentions"],
+                "num_articles": r["num_articles"],
+                "num_sources": r["num_sources"],
+                "mentions": [],
+            }
+        c["mentions"].append(
+            {"event": r["id"], "article": r["article"], "article_id": r["article_id"],
+             "sentence": r["sentence"], "span": [r["start_char"], r["end_char"]]}
+        )
+    buckets: dict[str, list[dict]] = defaultdict(list)
+    undated = []
+    for c in clusters.values():
+        (buckets[period_start(c["day"], period)] if c["day"] else undated).append(c)
+    series = [_period_summary(start, evs, top, mentions_per_event) for start, evs in sorted(buckets.items())]
+    all_events = list(clusters.values())
+    return {
+        "a": a,
+        "b": b,
+        "period": period,
+        "events": len(all_events),
+        "quad_classes": _quad_counts(all_events),
+        "goldstein_mean": _mean(c["goldstein"] for c in all_events),
+        "series": series,
+        "undated": _period_summary(None, undated, top, mentions_per_event) if undated else None,
+    }
+
+
+def _quad_counts(events) -> dict[str, int]:
+    counts = Counter(c["quad_class"] for c in events)
+    return {str(q): counts.get(q, 0) for q in QUAD_CLASSES}
+
+
+def _mean(values) -> Optional[float]:
+    values = [v for v in values if v is not None]
+    return round(sum(values) / len(values), 3) if values else None
+
+
+def _period_summary(start, events, top, mentions_per_event) -> dict[str, Any]:
+    ranked = sorted(events, key=lambda c: (-c["num_articles"], -abs(c["goldstein"]), c["cluster"]))
+    top_events = []
+    for c in ranked[:top]:
+        item = dict(c)
+        item["mentions"] = c["mentions"][:mentions_per_event]
+        top_events.append(item)
+    return {
+        "start": start,
+        "events": len(events),
+        "quad_classes": _quad_counts(events),
+        "goldstein_mean": _mean(c["goldstein"] for c in events),
+        "a_to_b": sum(1 for c in events if c["direction"] == "a->b"),
+        "b_to_a": sum(1 for c in events if c["direction"] == "b->a"),
+        "event_ids": sorted(c["cluster"] for c in events),
+        "top": top_events,
+    }
+
+
+def top_relations(
+    store, *, limit: int = 10, since: Optional[str] = None, until: Optional[str] = None
+) -> list[dict[str, Any]]:
+    """The most active relations: undirected pairs of actors (country, else code) by
+    number of events (asserted, not negated), with mean Goldstein and QuadClass counts."""
+    clauses = ["target_key <> ''", "negated = 0", "hypothetical = 0", "source_key <> target_key"]
+    params: list[Any] = []
+    lo, hi = period_bounds(since, until)
+    if lo:
+        clauses.append("day >= ?")
+        params.append(lo)
+    if hi:
+        clauses.append("day <= ?")
+        params.append(hi)
+    rows = _db(store).query(
+        "SELECT source_key, target_key, quad_class, COUNT(*) AS n, SUM(goldstein) AS g FROM event_clusters"
+        f" WHERE {' AND '.join(clauses)} GROUP BY source_key, target_key, quad_class",
+        params,
+    )
+    pairs: dict[tuple[str, str], dict[str, Any]] = {}
+    for r in rows:
+        pair = tuple(sorted((r["source_key"], r["target_key"])))
+        p = pairs.setdefault(pair, {"a": pair[0], "b": pair[1], "events": 0, "a_to_b": 0, "b_to_a": 0,
+                                    "_g": 0.0, "quad_classes": {str(q): 0 for q in QUAD_CLASSES}})
+        p["events"] += r["n"]
+        p["_g"] += r["g"] or 0.0
+        p["a_to_b" if r["source_key"] == pair[0] else "b_to_a"] += r["n"]
+        p["quad_classes"][str(r["quad_class"])] += r["n"]
+    out = []
+    for p in pairs.values():
+        p["goldstein_mean"] = round(p.pop("_g") / p["events"], 3)
+        out.append(p)
+    out.sort(key=lambda p: (-p["events"], p["a"], p["b"]))
+    return out[: _limit(limit)]
+
+
+def report(
+    store, *, relations: int = 10, quotes: int = 10, since: Optional[str] = None, until: Optional[str] = None
+) -> dict[str, Any]:
+    """The summary of a store: totals, the most active relations, the latest quotes."""
+    db = _db(store)
+    totals = db.one(
+        "SELECT (SELECT COUNT(*) FROM articles) AS articles,"
+        " (SELECT COUNT(*) FROM articles WHERE duplicate_of IS NOT NULL) AS near_duplicates,"
+        " (SELECT COUNT(*) FROM article_urls) AS urls,"
+        " (SELECT COUNT(*) FROM event_clusters) AS events,"
+        " (SELECT COUNT(*) FROM events) AS event_mentions,"
+        " (SELECT COUNT(*) FROM quotes) AS quotes,"
+        " (SELECT MIN(published) FROM articles) AS first_published,"
+        " (SELECT MAX(published) FROM articles) AS last_published"
+    )
+    return {
+        "totals": totals,
+        "relations": top_relations(store, limit=relations, since=since, until=until),
+        "quotes": list_quotes(store, since=since, until=until, limit=quotes).items,
+    }
+
+
+def actor_profile(store, actor: str, *, limit: int = 10) -> dict[str, Any]:
+    """One actor (code or name): its names, events as source and target per CAMEO
+    root, main partners with mean Goldstein, and latest quotes."""
+    db = _db(store)
+    if is_code(actor):
+        code = actor.strip().upper()
+        name_rows = db.query(
+            "SELECT name, code, COUNT(*) AS n FROM actors WHERE code = ? OR country = ? OR code LIKE ? ESCAPE '\\'"
+            " GROUP BY name, code ORDER BY n DESC, name LIMIT ?",
+            [code, code, like_escape(code) + "%", _limit(limit)],
+        )
+    else:
+        name_rows = db.query(
+            "SELECT name, code, COUNT(*) AS n FROM actors WHERE LOWER(name) LIKE ? ESCAPE '\\'"
+            " GROUP BY name, code ORDER BY n DESC, name LIMIT ?",
+            ["%" + like_escape(actor.strip().lower()) + "%", _limit(limit)],
+        )
+    src, p1 = actor_clause("source", actor)
+    tgt, p2 = actor_clause("target", actor)
+    roles = {}
+    for role, clause, params, other in (("as_source", src, p1, "target"), ("as_target", tgt, p2, "source")):
+        rows = db.query(
+            f"SELECT DISTINCT e.cluster_id, c.root, c.goldstein, c.day, c.{other}_key AS partner FROM events e"
+            f" JOIN event_clusters c ON c.id = e.cluster_id WHERE {clause} AND e.negated = 0"
+            " AND e.modality <> 'hypothetical'",
+            params,
+        )
+        by_root = Counter(r["root"] for r in rows)
+        roles[role] = {"events": len(rows), "roots": dict(sorted(by_root.items())), "_rows": rows}
+    partners: dict[str, list[float]] = defaultdict(list)
+    days = []
+    for role in roles.values():
+        for r in role.pop("_rows"):
+            if r["partner"]:
+                partners[r["partner"]].append(r["goldstein"])
+            if r["day"]:
+                days.append(r["day"])
+    partner_list = sorted(
+        ({"partner": k, "events": len(v), "goldstein_mean": _mean(v)} for k, v in partners.items()),
+        key=lambda p: (-p["events"], p["partner"]),
+    )[: _limit(limit)]
+    if is_code(actor):
+        quotes = list_quotes(store, speaker_code=actor, limit=limit).items
+    else:
+        quotes = list_quotes(store, speaker=actor, limit=limit).items
+    return {
+        "actor": actor,
+        "names": name_rows,
+        **roles,
+        "partners": partner_list,
+        "first_day": min(days) if days else None,
+        "last_day": max(days) if days else None,
+        "quotes": quotes,
+    }
+
+
+# --- articles ------------------------------------------------------------------
+
+
+def find_article(store, ref: Union[int, str]) -> Optional[dict[str, Any]]:
+    """The articles row for a primary key (int or digits), an input id or a content hash."""
+    db = _db(store)
+    if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
+        row = db.one("SELECT * FROM articles WHERE id = ?", [int(ref)])
+        if row is not None or isinstance(ref, int):
+            return row
+    return db.one("SELECT * FROM articles WHERE article_id = ? OR content_hash = ? ORDER BY id LIMIT 1", [ref, ref])
+
+
+def load_analysis(store, pk: int) -> Optional[Analysis]:
+    """Rebuild the stored :class:`~eventwire.models.Analysis` of one article."""
+    db = _db(store)
+    art = db.one("SELECT * FROM articles WHERE id = ?", [int(pk)])
+    if art is None:
+        return None
+    import json
+
+    actors = tuple(
+        Actor(r["local_id"], r["name"], r["code"], r["country"], r["sector"], r["kind"],
+              tuple(tuple(m) for m in json.loads(r["mentions"])))
+        for r in db.query("SELECT * FROM actors WHERE article = ? ORDER BY id", [pk])
+    )
+    quotes = []
+    for r in db.query("SELECT * FROM quotes WHERE article = ? ORDER BY ordinal", [pk]):
+        speaker = None
+        if r["speaker_name"] is not None:
+            mspan = None if r["speaker_mention_start"] is None else (r["speaker_mention_start"], r["speaker_mention_end"])
+            speaker = Speaker(r["speaker_name"], r["speaker_code"], r["speaker_actor"], r["speaker_mention"], mspan)
+        quotes.append(Quote(r["text"], r["kind"], (r["start_char"], r["end_char"]), r["cue"], speaker, bool(r["in_title"])))
+    events = []
+    for r in db.query("SELECT * FROM events WHERE article = ? ORDER BY ordinal", [pk]):
+        target = None
+        if r["target_code"] is not None:
+            target = ActorRef(r["target_name"], r["target_code"], r["target_actor"], r["target_country"])
+        place = None
+        if r["place_name"] is not None:
+            place = PlaceRef(r["place_name"], r["place_country"], r["place_lat"], r["place_lon"])
+        events.append(Event(
+            ActorRef(r["source_name"], r["source_code"], r["source_actor"], r["source_country"]), target,
+            r["cameo"], r["root"], r["plover"], r["mode"], r["goldstein"], r["quad_class"], r["date"],
+            r["date_source"], place, bool(r["negated"]), r["modality"], r["sentence"],
+            (r["start_char"], r["end_char"]), r["evidence"], bool(r["in_title"]),
+        ))
+    places = tuple(
+        Place(r["name"], r["country"], r["lat"], r["lon"], r["feature"], (r["start_char"], r["end_char"]), bool(r["in_title"]))
+        for r in db.query("SELECT * FROM places WHERE article = ? ORDER BY id", [pk])
+    )
+    times = tuple(
+        TimeExpr(r["text"], r["value"], (r["start_char"], r["end_char"]), bool(r["in_title"]))
+        for r in db.query("SELECT * FROM times WHERE article = ? ORDER BY id", [pk])
+    )
+    return Analysis(
+        id=art["article_id"], title=art["title"], published=art["published"], language=art["language"],
+        actors=actors, quotes=tuple(quotes), events=tuple(events), places=places, times=times,
+        tone=Tone(art["tone_score"] or 0.0, art["tone_positive"] or 0.0, art["tone_negative"] or 0.0),
+    )
+
+
+def get_article(store, ref: Union[int, str]) -> Optional[dict[str, Any]]:
+    """One article with all its records: the contract record (events carry their
+    cluster and its counts) plus ``pk``, ``text``, ``urls``, ``source``, ``model``,
+    ``duplicate_of``/``similarity`` and the pks of its own near-duplicates."""
+    db = _db(store)
+    art = find_article(store, ref)
+    if art is None:
+        return None
+    pk = art["id"]
+    record = load_analysis(store, pk).to_dict()
+    clusters = db.query(
+        "SELECT e.ordinal, e.cluster_id, c.num_mentions, c.num_articles, c.num_sources FROM events e"
+        " JOIN event_clusters c ON c.id = e.cluster_id WHERE e.article = ? ORDER BY e.ordinal",
+        [pk],
+    )
+    for event, c in zip(record["events"], clusters):
+        event.update(cluster=c["cluster_id"], num_mentions=c["num_mentions"],
+                     num_articles=c["num_articles"], num_sources=c["num_sources"])
+    record.update(
+        pk=pk,
+        text=art["text"],
+        url=art["url"],
+        urls=[r["url"] for r in db.query("SELECT url FROM article_urls WHERE article = ? ORDER BY url", [pk])],
+        source=art["source"],
+        model=art["model"],
+        analysed_at=art["analysed_at"],
+        content_hash=art["content_hash"],
+        duplicate_of=art["duplicate_of"],
+        similarity=art["similarity"],
+        near_duplicates=[r["id"] for r in db.query("SELECT id FROM articles WHERE duplicate_of = ? ORDER BY id", [pk])],
+    )
+    return record

@@ -1,0 +1,358 @@
+"""The writer: one transaction per article, idempotent, with deduplication.
+
+``Store.add(article, analysis)`` writes the article and every record of its analysis
+in one transaction, holding the store's write lock, so an interrupted run (even a
+killed process) leaves either the whole article or nothing. Adding an article whose
+normalised content hash is already stored changes nothing but its URL list; an
+article that is a near-copy of a stored one is stored and linked to it
+(``duplicate_of``); each event mention joins (or opens) its event cluster.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from typing import Optional
+
+from ..errors import StoreError
+from ..models import Analysis, Article
+from . import dedup
+from .backend import Backend, connect, now_iso
+from .names import fold_name
+
+log = logging.getLogger(__name__)
+
+ADD_STATUSES = ("new", "duplicate", "near-duplicate")
+
+
+@dataclass(frozen=True)
+class AddResult:
+    """What ``Store.add`` did: ``status`` is one of :data:`ADD_STATUSES`."""
+
+    status: str
+    article_pk: int
+    duplicate_of: Optional[int] = None
+    similarity: Optional[float] = None
+    events: int = 0
+    new_clusters: int = 0
+
+
+@dataclass
+class Store:
+    """An open store. Use :func:`open_store`; close it (or use ``with``)."""
+
+    db: Backend
+    url: str
+    config: dedup.DedupConfig = field(default_factory=dedup.DedupConfig)
+
+    @property
+    def dialect(self) -> str:
+        return self.db.dialect
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.db.close()
+
+    # --- small writer API ------------------------------------------------------
+
+    def has(self, content_hash: str) -> bool:
+        """True when an article with this normalised content hash is stored."""
+        return self.db.one("SELECT id FROM articles WHERE content_hash = ?", (content_hash,)) is not None
+
+    def add_url(self, content_hash: str, url: str) -> bool:
+        """Record one more URL of a stored article; False when unknown or already there."""
+        if not url:
+            return False
+        with self.db.transaction():
+            row = self.db.one("SELECT id FROM articles WHERE content_hash = ?", (content_hash,))
+            if row is None:
+                return False
+            return self._add_url(row["id"], url)
+
+    def _add_url(self, pk: int, url: str) -> bool:
+        if self.db.one("SELECT 1 AS x FROM article_urls WHERE article = ? AND url = ?", (pk, url)):
+            return False
+        self.db.execute("INSERT INTO article_urls (article, url) VALUES (?, ?)", (pk, url))
+        return True
+
+    def counts(self) -> dict[str, int]:
+        """Rows per table (for reports and tests)."""
+        tables = ("articles", "article_urls", "actors", "quotes", "events", "event_clusters", "places", "times")
+        return {t: int(self.db.scalar(f"SELECT COUNT(*) AS n FROM {t}")) for t in tables}
+
+    def schema_version(self) -> int:
+        return self.db.schema_version()
+
+    # --- adding an article -----------------------------------------------------
+
+    def add(self, article: Article, analysis: Analysis, model: Optional[str] = None) -> AddResult:
+        """Store an article and its analysis in one transaction (see module docstring)."""
+        chash = article.content_hash
+        sig = dedup.signature(article.title + "\n" + article.text, self.config.num_perm)
+        with self.db.transaction():
+            row = self.db.one("SELECT id FROM articles WHERE content_hash = ?", (chash,))
+            if row is not None:
+                if article.url:
+                    self._add_url(row["id"], article.url)
+                return AddResult("duplicate", row["id"])
+            original, similarity = self._near_duplicate_of(sig) if sig is not None else (None, None)
+            pk = self._insert_article(article, analysis, chash, model, original, similarity)
+            if sig is not None:
+                self._insert_signature(pk, sig)
+            self._insert_records(pk, analysis)
+            n_events, n_new = self._insert_events(pk, analysis, article.source, analysis.published or article.published)
+        status = "near-duplicate" if original is not None else "new"
+        log.debug("stored article %s as %s (pk %s)", article.id, status, pk)
+        return AddResult(status, pk, original, similarity, n_events, n_new)
+
+    def _near_duplicate_of(self, sig) -> tuple[Optional[int], Optional[float]]:
+        bands, rows = self.config.lsh_params()
+        buckets = dedup.band_buckets(sig, bands, rows)
+        where = " OR ".join(["(b.band = ? AND b.bucket = ?)"] * len(buckets))
+        params = [v for pair in buckets for v in pair]
+        candidates = self.db.query(
+            "SELECT DISTINCT m.article, m.signature, a.duplicate_of FROM minhash_bands b"
+            " JOIN article_minhash m ON m.article = b.article JOIN articles a ON a.id = b.article"
+            f" WHERE {where}",
+            params,
+        )
+        best = None
+        for cand in candidates:
+            sim = dedup.jaccard(sig, dedup.from_blob(cand["signature"]))
+            if sim >= self.config.near_dup_threshold and (best is None or (sim, -cand["article"]) > best[0]):
+                best = ((sim, -cand["article"]), cand["duplicate_of"] or cand["article"])
+        if best is None:
+            return None, None
+        return best[1], round(best[0][0], 4)
+
+    def _insert_signature(self, pk: int, sig) -> None:
+        self.db.execute(
+            "INSERT INTO article_minhash (article, num_perm, signature) VALUES (?, ?, ?)",
+            (pk, len(sig), dedup.to_blob(sig)),
+        )
+        bands, rows = self.config.lsh_params()
+        self.db.executemany(
+            "INSERT INTO minhash_bands (band, bucket, article) VALUES (?, ?, ?)",
+            [(b, bucket, pk) for b, bucket in dedup.band_buckets(sig, bands, rows)],
+        )
+
+    def _insert_article(self, article, analysis, chash, model, original, similarity) -> int:
+        tone = analysis.tone
+        pk = self.db.insert(
+            "INSERT INTO articles (article_id, content_hash, title, text, published, url, source, language,"
+            " tone_score, tone_positive, tone_negative, model, analysed_at, duplicate_of, similarity)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            (
+                article.id,
+                chash,
+                article.title or analysis.title or "",
+                article.text,
+                analysis.published or article.published,
+                article.url,
+                article.source,
+                analysis.language,
+                tone.score,
+                tone.positive,
+                tone.negative,
+                model,
+                now_iso(),
+                original,
+                similarity,
+            ),
+        )
+        if article.url:
+            self.db.execute("INSERT INTO article_urls (article, url) VALUES (?, ?)", (pk, article.url))
+        return pk
+
+    def _insert_records(self, pk: int, analysis: Analysis) -> None:
+        db = self.db
+        db.executemany(
+            "INSERT INTO actors (article, local_id, name, code, country, sector, kind, mentions)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (pk, a.id, a.name, a.code, a.country, a.sector, a.kind, json.dumps([list(m) for m in a.mentions]))
+                for a in analysis.actors
+            ],
+        )
+        quote_rows = []
+        for n, q in enumerate(analysis.quotes):
+            s = q.speaker
+            mspan = s.mention_span if s and s.mention_span else (None, None)
+            quote_rows.append(
+                (
+                    pk, n, q.text, q.kind, q.span[0], q.span[1], int(q.in_title), q.cue,
+                    s.name if s else None, s.code if s else None, s.actor if s else None,
+                    s.mention if s else None, mspan[0], mspan[1], fold_name(s.name) if s else None,
+                )
+            )
+        db.executemany(
+            "INSERT INTO quotes (article, ordinal, text, kind, start_char, end_char, in_title, cue, speaker_name,"
+            " speaker_code, speaker_actor, speaker_mention, speaker_mention_start, speaker_mention_end, speaker_norm)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            quote_rows,
+        )
+        db.executemany(
+            "INSERT INTO places (article, name, country, lat, lon, feature, start_char, end_char, in_title)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (pk, p.name, p.country, p.lat, p.lon, p.feature, p.span[0], p.span[1], int(p.in_title))
+                for p in analysis.places
+            ],
+        )
+        db.executemany(
+            "INSERT INTO times (article, text, value, start_char, end_char, in_title) VALUES (?, ?, ?, ?, ?, ?)",
+            [(pk, t.text, t.value, t.span[0], t.span[1], int(t.in_title)) for t in analysis.times],
+        )
+
+    def _insert_events(self, pk: int, analysis: Analysis, source: Optional[str], published: Optional[str]):
+        events = analysis.events
+        if not events:
+            return 0, 0
+        keys = [dedup.event_key(e, published) for e in events]
+        cluster_ids, new_count = self._assign_clusters(keys, events)
+        rows = []
+        for n, (e, key, cluster_id) in enumerate(zip(events, keys, cluster_ids)):
+            src, tgt, place = e.source, e.target, e.place
+            rows.append(
+                (
+                    pk, n, src.name, src.code, src.country, src.actor,
+                    tgt.name if tgt else None, tgt.code if tgt else None,
+                    tgt.country if tgt else None, tgt.actor if tgt else None,
+                    e.cameo, e.root, e.plover, e.mode, e.goldstein, e.quad_class, e.date, e.date_source, key.day,
+                    place.name if place else None, place.country if place else None,
+                    place.lat if place else None, place.lon if place else None,
+                    int(bool(e.negated)), e.modality, e.sentence, e.span[0], e.span[1], int(e.in_title),
+                    e.evidence, cluster_id,
+                )
+            )
+        self.db.executemany(
+            "INSERT INTO events (article, ordinal, source_name, source_code, source_country, source_actor,"
+            " target_name, target_code, target_country, target_actor, cameo, root, plover, mode, goldstein,"
+            " quad_class, date, date_source, day, place_name, place_country, place_lat, place_lon, negated,"
+            " modality, sentence, start_char, end_char, in_title, evidence, cluster_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        self._recount(sorted(set(cluster_ids)))
+        return len(rows), new_count
+
+    def _assign_clusters(self, keys: list[dedup.EventKey], events) -> tuple[list[int], int]:
+        """The cluster of each mention: an existing one, or one created for this article."""
+        pool = self._candidate_clusters(keys)
+        new: list[dict] = []
+        place_updates: dict[int, dict] = {}
+        assigned: list[dict] = []
+        for key, event in zip(keys, events):
+            found = None
+            if key.day is not None:
+                lo, hi = dedup.window(key, self.config.window_days)
+                same = [
+                    c for c in pool + new
+                    if (c["source_key"], c["target_key"], c["root"], c["negated"], c["hypothetical"])
+                    == (key.source_key, key.target_key, key.root, key.negated, key.hypothetical)
+                    and c["day"] is not None and lo <= c["day"] <= hi
+                ]
+                found = dedup.best_cluster(key, same, self.config.place_km)
+            if found is None:
+                found = _cluster_row(key, event, temp_id=NEW_CLUSTER_ID + len(new))
+                new.append(found)
+            elif found["place_name"] is None and key.place_name is not None:
+                found.update(place_name=key.place_name, place_country=event.place.country,
+                             place_lat=key.place_lat, place_lon=key.place_lon)
+                if found["id"] < NEW_CLUSTER_ID:
+                    place_updates[found["id"]] = found
+            assigned.append(found)
+        if new:
+            ids = self.db.insert_ids(
+                "event_clusters",
+                ("source_key", "target_key", "root", "cameo", "quad_class", "goldstein", "day", "precision",
+                 "place_name", "place_country", "place_lat", "place_lon", "negated", "hypothetical"),
+                [tuple(c[k] for k in CLUSTER_COLUMNS) for c in new],
+            )
+            for c, cid in zip(new, ids):
+                c["id"] = cid
+        if place_updates:
+            self.db.executemany(
+                "UPDATE event_clusters SET place_name = ?, place_country = ?, place_lat = ?, place_lon = ? WHERE id = ?",
+                [(c["place_name"], c["place_country"], c["place_lat"], c["place_lon"], cid)
+                 for cid, c in sorted(place_updates.items())],
+            )
+        return [c["id"] for c in assigned], len(new)
+
+    def _candidate_clusters(self, keys: list[dedup.EventKey]) -> list[dict]:
+        """Stored clusters that could take one of these mentions (one query)."""
+        conds, params = [], []
+        for key in {k for k in keys if k.day is not None}:
+            lo, hi = dedup.window(key, self.config.window_days)
+            conds.append("(source_key = ? AND target_key = ? AND root = ? AND day >= ? AND day <= ?)")
+            params += [key.source_key, key.target_key, key.root, lo, hi]
+        if not conds:
+            return []
+        return self.db.query(
+            "SELECT id, source_key, target_key, root, negated, hypothetical, day, precision, place_name,"
+            f" place_country, place_lat, place_lon FROM event_clusters WHERE {' OR '.join(conds)}",
+            params,
+        )
+
+    def _recount(self, cluster_ids: list[int]) -> None:
+        """Recompute the counts of these clusters from their mentions (one statement)."""
+        if not cluster_ids:
+            return
+        members = "FROM events e JOIN articles a ON a.id = e.article WHERE e.cluster_id = event_clusters.id"
+        self.db.execute(
+            f"UPDATE event_clusters SET num_mentions = (SELECT COUNT(*) {members}),"
+            f" num_articles = (SELECT COUNT(DISTINCT COALESCE(a.duplicate_of, a.id)) {members}),"
+            f" num_sources = (SELECT COUNT(DISTINCT a.source) {members}),"
+            f" goldstein = (SELECT AVG(e.goldstein) {members})"
+            f" WHERE id IN ({', '.join('?' * len(cluster_ids))})",
+            cluster_ids,
+        )
+
+
+# Temporary ids of clusters created while an article is added (above any real id).
+NEW_CLUSTER_ID = 1 << 62
+CLUSTER_COLUMNS = (
+    "source_key", "target_key", "root", "cameo", "quad_class", "goldstein", "day", "precision",
+    "place_name", "place_country", "place_lat", "place_lon", "negated", "hypothetical",
+)
+
+
+def _cluster_row(key: dedup.EventKey, event, temp_id: int) -> dict:
+    place = event.place
+    return {
+        "id": temp_id, "source_key": key.source_key, "target_key": key.target_key, "root": key.root,
+        "cameo": event.cameo, "quad_class": event.quad_class, "goldstein": event.goldstein, "day": key.day,
+        "precision": key.precision, "place_name": key.place_name, "place_country": place.country if place else None,
+        "place_lat": key.place_lat, "place_lon": key.place_lon, "negated": key.negated,
+        "hypothetical": key.hypothetical,
+    }
+
+
+def open_store(url: str, *, readonly: bool = False, config: Optional[dedup.DedupConfig] = None) -> Store:
+    """Open (and create or migrate) a store: a SQLite path or a ``postgresql://`` URL.
+
+    ``readonly`` opens an existing store without migrating it (for readers such as
+    the web API); it fails if the store does not exist or its schema is behind.
+    """
+    db = connect(url, readonly=readonly)
+    try:
+        if readonly:
+            from .backend import migrations_for
+
+            latest = max(m.version for m in migrations_for(db.dialect))
+            if db.schema_version() < latest:
+                raise StoreError(f"store {url} has schema version {db.schema_version()}, need {latest}", code="E206")
+        else:
+            applied = db.migrate()
+            if applied:
+                log.info("store %s: applied migrations %s", url, applied)
+    except Exception:
+        db.close()
+        raise
+    return Store(db, str(url), config or dedup.DedupConfig())

@@ -1,0 +1,407 @@
+"""The actors stage: dictionary actors, titled people, role noun phrases, coreference."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from eventwire.actors import ActorIndex, build_index
+from eventwire.dictionaries import load_dictionaries
+
+SEED = Path(__file__).resolve().parents[1] / ".." / "shared" / "reference" / "seed-article.txt"
+
+
+@pytest.fixture(scope="module")
+def actor_nlp():
+    """The spaCy model with the paragraph marker and the actors stage only."""
+    from eventwire import actors  # noqa: F401  (registers the component)
+    from eventwire.nlp import load_model
+
+    nlp = load_model()
+    nlp.add_pipe("eventwire_paragraphs", before="parser")
+    nlp.add_pipe("eventwire_actors")
+    return nlp
+
+
+@pytest.fixture(scope="module")
+def index(actor_nlp):
+    """index(text, published="2021-12-15") -> ActorIndex"""
+
+    def run(text: str, published: str | None = "2021-12-15", dictionaries=None) -> ActorIndex:
+        doc = actor_nlp.make_doc(text)
+        doc._.published = dt.date.fromisoformat(published) if published else None
+        for name, proc in actor_nlp.pipeline:
+            if name == "eventwire_actors" and dictionaries is not None:
+                doc._.actor_index = build_index(doc, dictionaries)
+                continue
+            doc = proc(doc)
+        return doc._.actor_index
+
+    return run
+
+
+def span_of(idx: ActorIndex, phrase: str, nth: int = 0):
+    """The doc span of the nth occurrence of ``phrase``."""
+    text = idx.doc.text
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(phrase, start + 1)
+    span = idx.doc.char_span(start, start + len(phrase), alignment_mode="expand")
+    assert span is not None, phrase
+    return span
+
+
+def resolved(idx: ActorIndex, phrase: str, nth: int = 0):
+    return idx.resolve(span_of(idx, phrase, nth))
+
+
+# ---------------------------------------------------------------------------
+# Countries, capitals, seats of government, IGOs
+
+
+@pytest.mark.parametrize(
+    "text, phrase, code, kind",
+    [
+        ("Russia warned Ukraine on Tuesday.", "Russia", "RUS", "country"),
+        ("Russia warned Ukraine on Tuesday.", "Ukraine", "UKR", "country"),
+        ("Britain and France signed the deal.", "Britain", "GBR", "country"),
+        ("The US imposed new tariffs.", "US", "USA", "country"),
+        ("The Chinese have refused to comment.", "Chinese", "CHN", "country"),
+        ("North Korea fired two missiles.", "North Korea", "PRK", "country"),
+        ("The Kremlin said the talks were useful.", "Kremlin", "RUSGOV", "institution"),
+        ("The White House rejected the claim.", "White House", "USAGOV", "institution"),
+        ("Downing Street declined to comment.", "Downing Street", "GBRGOV", "institution"),
+        ("Beijing condemned the visit.", "Beijing", "CHNGOV", "institution"),
+        ("Washington imposed new sanctions on Tehran.", "Washington", "USAGOV", "institution"),
+        ("Washington imposed new sanctions on Tehran.", "Tehran", "IRNGOV", "institution"),
+        ("Kyiv accused Moscow of shelling the plant.", "Moscow", "RUSGOV", "institution"),
+        ("The Pentagon announced a new aid package.", "Pentagon", "USAMIL", "institution"),
+        ("The West has failed Ukraine, he said.", "West", "WST", "group"),
+    ],
+)
+def test_named_places_and_countries(index, text, phrase, code, kind):
+    actor = resolved(index(text), phrase)
+    assert actor is not None
+    assert (actor.code, actor.kind) == (code, kind)
+
+
+@pytest.mark.parametrize(
+    "text, phrase",
+    [
+        ("The two envoys met in Moscow on Monday.", "Moscow"),
+        ("She was reporting from Beijing.", "Beijing"),
+        ("Protests continued in Hong Kong.", "Hong Kong"),
+        ("He said Russian gas prices had doubled.", "Russian"),
+    ],
+)
+def test_places_and_modifiers_are_not_actors(index, text, phrase):
+    assert resolved(index(text), phrase) is None
+
+
+@pytest.mark.parametrize(
+    "text, phrase, code, kind",
+    [
+        ("NATO said it would reinforce its eastern flank.", "NATO", "IGOWSTNAT", "igo"),
+        ("The United Nations called for a ceasefire.", "United Nations", "IGOUNO", "igo"),
+        ("The UN Security Council met on Friday.", "UN Security Council", "IGOUNO", "igo"),
+        ("The EU agreed a new sanctions package.", "EU", "IGOEUREEC", "igo"),
+        ("The African Union suspended Mali.", "African Union", "IGOAFRAFU", "igo"),
+        ("ASEAN called for restraint in Myanmar.", "ASEAN", "IGOSEAASN", "igo"),
+        ("The OSCE sent monitors.", "OSCE", "IGOEURSCE", "igo"),
+        ("The IAEA said inspectors had been refused access.", "IAEA", "IGOUNOIAE", "igo"),
+        ("The Arab League condemned the strike.", "Arab League", "IGOMEAARL", "igo"),
+        ("The Red Cross delivered medical supplies.", "Red Cross", "NGOHLHIRC", "ngo"),
+        ("Amnesty International accused the army of torture.", "Amnesty International", "NGOHRIAMN", "ngo"),
+        ("The UNHCR said 2,000 people had fled.", "UNHCR", "IGOUNOREFHCR", "igo"),
+    ],
+)
+def test_international_bodies(index, text, phrase, code, kind):
+    actor = resolved(index(text), phrase)
+    assert actor is not None
+    assert (actor.code, actor.kind, actor.country) == (code, kind, None)
+
+
+# ---------------------------------------------------------------------------
+# Sectors from role nouns
+
+
+@pytest.mark.parametrize(
+    "text, phrase, code",
+    [
+        ("Ukrainian troops shelled the village.", "Ukrainian troops", "UKRMIL"),
+        ("Russian forces withdrew from the town.", "Russian forces", "RUSMIL"),
+        ("Syrian rebels seized the airport.", "Syrian rebels", "SYRREB"),
+        ("Hong Kong protesters blocked the road.", "Hong Kong protesters", "HKGOPP"),
+        ("The Ukrainian government accused Moscow of lying.", "Ukrainian government", "UKRGOV"),
+        ("The Russian foreign ministry said in a statement.", "Russian foreign ministry", "RUSGOV"),
+        ("Iranian police arrested dozens.", "Iranian police", "IRNCOP"),
+        ("Israeli journalists protested the ban.", "Israeli journalists", "ISRMED"),
+        ("Afghan refugees crossed the border.", "Afghan refugees", "AFGREF"),
+        ("Turkish courts jailed the mayor.", "Turkish courts", "TURJUD"),
+        ("The Belarusian opposition called for a strike.", "Belarusian opposition", "BLROPP"),
+        ("Chinese companies signed the contracts.", "Chinese companies", "CHNBUS"),
+        ("Sudanese civilians fled the fighting.", "Sudanese civilians", "SDNCVL"),
+        ("Russia's defence ministry said it had destroyed the depot.", "Russia's defence ministry", "RUSGOV"),
+        ("French officials said the talks had stalled.", "French officials", "FRAGOV"),
+        ("The army of Myanmar denied the reports.", "army of Myanmar", "MMRMIL"),
+    ],
+)
+def test_sector_from_role_noun(index, text, phrase, code):
+    actor = resolved(index(text), phrase)
+    assert actor is not None and actor.code == code
+
+
+def test_group_mentions_merge_by_code(index):
+    idx = index("Russian troops advanced on Monday. By Tuesday Russian troops had reached the river.")
+    assert resolved(idx, "Russian troops", 0) is resolved(idx, "Russian troops", 1)
+
+
+def test_unqualified_role_nouns_are_sector_only(index):
+    actor = resolved(index("Protesters clashed with police outside parliament."), "police")
+    assert actor is not None and (actor.code, actor.country) == ("COP", None)
+
+
+# ---------------------------------------------------------------------------
+# People tied to their titles
+
+
+@pytest.mark.parametrize(
+    "text, name, code",
+    [
+        ("Russian President Vladimir Putin spoke on Tuesday.", "Vladimir Putin", "RUSGOV"),
+        ("Chinese Foreign Ministry spokesman Wang Wenbin said the visit was a provocation.", "Wang Wenbin", "CHNGOV"),
+        ("Kremlin spokesperson Dmitry Peskov declined to comment.", "Dmitry Peskov", "RUSGOV"),
+        ("Brazilian Foreign Minister Ana Ribeiro Castro arrived in Lisbon.", "Ana Ribeiro Castro", "BRAGOV"),
+        ("Kenyan opposition leader Samuel Otieno Mwangi called for protests.", "Samuel Otieno Mwangi", "KENOPP"),
+        ("Olena Kovalchuk, Ukraine's deputy foreign minister, said the talks failed.", "Olena Kovalchuk", "UKRGOV"),
+        ("Syrian army commander Khaled Haddad said the town was retaken.", "Khaled Haddad", "SYRMIL"),
+        ("NATO Secretary-General Jens Stoltenberg said allies were united.", "Jens Stoltenberg", "IGOWSTNAT"),
+        ("Al Jazeera's Katrina Yu, reporting from Beijing, said trust was high.", "Katrina Yu", "MED"),
+        ("Russia's Foreign Minister Sergei Lavrov flew to Ankara.", "Sergei Lavrov", "RUSGOV"),
+    ],
+)
+def test_titled_person(index, text, name, code):
+    idx = index(text)
+    actor = resolved(idx, name)
+    assert actor is not None
+    assert (actor.name, actor.code, actor.kind) == (name, code, "person")
+    # the whole titled phrase resolves to the person too
+    sub = list(span_of(idx, name).root.subtree)
+    assert idx.resolve(idx.doc[sub[0].i : sub[-1].i + 1]) is actor
+
+
+def test_dictionary_person_without_title_uses_term_on_date(index):
+    actor = resolved(index("Biden warned of painful sanctions."), "Biden")
+    assert (actor.name, actor.code, actor.country, actor.sector) == ("Joe Biden", "USAGOV", "USA", "GOV")
+
+
+# ---------------------------------------------------------------------------
+# Coreference
+
+
+COREF = (
+    "Brazilian President Carlos Almeida Souza met German Foreign Minister Anna Kessler in Brasilia on Monday. "
+    "Souza said the talks had been useful. She said Germany would send a delegation. "
+    "He added that trade would double. The Brazilian leader later left for Rome. "
+    "Ms Kessler flew home on Tuesday, where the minister briefed parliament."
+)
+
+
+@pytest.mark.parametrize(
+    "phrase, nth, name",
+    [
+        ("Souza", 1, "Carlos Almeida Souza"),
+        ("She", 0, "Anna Kessler"),
+        ("He", 0, "Carlos Almeida Souza"),
+        ("Brazilian leader", 0, "Carlos Almeida Souza"),
+        ("Kessler", 1, "Anna Kessler"),
+        ("minister", 0, "Anna Kessler"),
+    ],
+)
+def test_coreference_surname_pronoun_role(index, phrase, nth, name):
+    actor = resolved(index(COREF), phrase, nth)
+    assert actor is not None and actor.name == name
+
+
+def test_gendered_role_noun(index):
+    text = (
+        "Russian foreign ministry spokeswoman Maria Zakharova and Kremlin spokesman Dmitry Peskov spoke on Monday. "
+        "The spokeswoman said Moscow would respond. The spokesman said nothing."
+    )
+    idx = index(text)
+    assert resolved(idx, "spokeswoman", 1).name == "Maria Zakharova"
+    assert resolved(idx, "spokesman", 1).name == "Dmitry Peskov"
+
+
+def test_nationality_picks_the_right_leader(index):
+    text = (
+        "Russian President Vladimir Putin and Chinese President Xi Jinping held a video call. "
+        "The Chinese leader said ties were strong. The Russian leader agreed."
+    )
+    idx = index(text)
+    assert resolved(idx, "Chinese leader").name == "Xi Jinping"
+    assert resolved(idx, "Russian leader").name == "Vladimir Putin"
+
+
+def test_object_pronoun_skips_its_own_subject(index):
+    idx = index("Joe Biden called Vladimir Putin on Friday, and Putin told him Russia wanted guarantees.")
+    assert resolved(idx, "him").name == "Joe Biden"
+
+
+def test_it_refers_to_institution(index):
+    idx = index("The Kremlin denied that it plans to invade.")
+    assert resolved(idx, "it").name == "Kremlin"
+
+
+@pytest.mark.parametrize(
+    "text, phrase",
+    [
+        ("He said the plan would fail.", "He"),
+        ("The minister said the plan would fail.", "minister"),
+        ("Kremlin spokesman Dmitry Peskov spoke first. The spokeswoman said nothing.", "spokeswoman"),
+        ("Russia and China hailed ties. They also criticised NATO.", "They"),
+        ("It is unclear whether the talks will resume.", "It"),
+        ("The two leaders met in Geneva.", "leaders"),
+    ],
+)
+def test_unresolvable_is_none(index, text, phrase):
+    assert resolved(index(text), phrase) is None
+
+
+def test_only_antecedents_before(index):
+    idx = index("She said the plan would fail, Finnish Foreign Minister Elina Virtanen told reporters.")
+    assert resolved(idx, "She") is None
+
+
+# ---------------------------------------------------------------------------
+# Term-dependent office-holders
+
+
+@pytest.mark.parametrize(
+    "text, published, name",
+    [
+        ("The Russian president said the talks went well.", "2010-06-01", "Dmitry Medvedev"),
+        ("The Russian president said the talks went well.", "2021-12-15", "Vladimir Putin"),
+        ("The British prime minister flew to Washington.", "2017-03-01", "Theresa May"),
+        ("The British prime minister flew to Washington.", "2023-03-01", "Rishi Sunak"),
+        ("The US secretary of state arrived in Kyiv.", "2019-05-01", "Mike Pompeo"),
+        ("The US secretary of state arrived in Kyiv.", "2022-05-01", "Antony Blinken"),
+        ("The German leader met Macron.", "2019-05-01", "Angela Merkel"),
+        ("The German leader met Macron.", "2023-05-01", "Olaf Scholz"),
+    ],
+)
+def test_office_holder_by_publication_date(index, text, published, name):
+    idx = index(text, published=published)
+    phrase = text.split(" said")[0].split(" flew")[0].split(" arrived")[0].split(" met")[0]
+    phrase = phrase[len("The "):]
+    actor = resolved(idx, phrase)
+    assert actor is not None and actor.name == name
+
+
+def test_person_code_follows_term(index):
+    text = "Mark Rutte said the alliance was ready."
+    assert resolved(index(text, published="2020-01-10"), "Mark Rutte").code == "NLDGOV"
+    assert resolved(index(text, published="2025-01-10"), "Mark Rutte").code == "IGOWSTNAT"
+
+
+# ---------------------------------------------------------------------------
+# User dictionaries
+
+
+def test_user_yaml_dictionary(index, tmp_path, monkeypatch):
+    path = tmp_path / "mine.yaml"
+    path.write_text(
+        "actors:\n"
+        "  - name: Sahel Patriotic Front\n"
+        "    words: [SPF, the front]\n"
+        "    code: MLIREB\n"
+        "  - name: Amadou Traore Diallo\n"
+        "    kind: person\n"
+        "    aliases: [Diallo]\n"
+        "    gender: m\n"
+        "    code: MLIREB\n",
+        encoding="utf-8",
+    )
+    text = "The Sahel Patriotic Front said Diallo had been freed."
+    assert resolved(index(text), "Sahel Patriotic Front") is None
+    dic = load_dictionaries([path])
+    idx = index(text, dictionaries=dic)
+    front = resolved(idx, "Sahel Patriotic Front")
+    assert (front.code, front.country, front.sector) == ("MLIREB", "MLI", "REB")
+    assert resolved(idx, "Diallo").name == "Amadou Traore Diallo"
+    monkeypatch.setenv("EVENTWIRE_DICTIONARIES", str(path))
+    assert resolved(index(text, dictionaries=load_dictionaries()), "Sahel Patriotic Front").code == "MLIREB"
+
+
+# ---------------------------------------------------------------------------
+# Index API
+
+
+def test_index_api(index):
+    idx = index("Russian President Vladimir Putin met Chinese President Xi Jinping. Putin praised Xi.")
+    ids = [a.id for a in idx.actors]
+    assert ids == [f"a{n}" for n in range(1, len(ids) + 1)]
+    putin = idx.actor(ids[0])
+    assert putin.name == "Vladimir Putin"
+    s, e = putin.mentions[-1]
+    assert idx.at(s, e) is putin
+    assert idx.doc.text[s:e] == "Putin"
+    tok = span_of(idx, "Xi", 1).root
+    assert idx.for_token(tok).name == "Xi Jinping"
+    ref = idx.ref(putin)
+    assert (ref.name, ref.code, ref.actor, ref.country) == ("Vladimir Putin", "RUSGOV", putin.id, "RUS")
+    first = [min(m[0] for m in a.mentions) for a in idx.actors]
+    assert first == sorted(first)
+
+
+# ---------------------------------------------------------------------------
+# The seed article
+
+
+@pytest.fixture(scope="module")
+def seed(index):
+    if not SEED.exists():
+        pytest.skip("seed article not available")
+    title, body = SEED.read_text(encoding="utf-8").split("\n", 1)
+    return index(title + "\n\n" + body.strip("\n"))
+
+
+@pytest.mark.parametrize(
+    "phrase, nth, name, code",
+    [
+        ("Vladimir Putin", 0, "Vladimir Putin", "RUSGOV"),
+        ("Xi Jinping", 0, "Xi Jinping", "CHNGOV"),
+        ("Dmitry Peskov", 0, "Dmitry Peskov", "RUSGOV"),
+        ("Wang Wenbin", 0, "Wang Wenbin", "CHNGOV"),
+        ("Joe Biden", 0, "Joe Biden", "USAGOV"),
+        ("Chinese leader", 0, "Xi Jinping", "CHNGOV"),
+        ("Russian leader", 0, "Vladimir Putin", "RUSGOV"),
+        ("Russian president", 0, "Vladimir Putin", "RUSGOV"),
+        ("Katrina Yu", 0, "Katrina Yu", "MED"),
+        ("Yu said", 0, "Katrina Yu", "MED"),
+        ("she said", 0, "Katrina Yu", "MED"),
+        ("he plans", 0, "Vladimir Putin", "RUSGOV"),
+        ("Kremlin denies", 0, "Kremlin", "RUSGOV"),
+        ("Ukrainian government", 0, "Ukrainian government", "UKRGOV"),
+        ("Russian foreign ministry", 0, "Russian foreign ministry", "RUSGOV"),
+        ("NATO", 0, "NATO", "IGOWSTNAT"),
+    ],
+)
+def test_seed_article(seed, phrase, nth, name, code):
+    span = span_of(seed, phrase, nth)
+    actor = seed.resolve(span[:1]) if len(span) > 1 and span[0].lower_ in ("yu", "she", "he", "kremlin") else seed.resolve(span)
+    assert actor is not None, phrase
+    assert (actor.name, actor.code) == (name, code)
+
+
+def test_seed_katrina_yu_has_no_country(seed):
+    yu = resolved(seed, "Katrina Yu")
+    assert (yu.country, yu.sector, yu.kind) == (None, "MED", "person")
+
+
+def test_seed_one_actor_per_person(seed):
+    names = [a.name for a in seed.actors if a.kind == "person"]
+    assert len(names) == len(set(names))
+    assert {"Vladimir Putin", "Xi Jinping", "Dmitry Peskov", "Wang Wenbin", "Katrina Yu", "Joe Biden"} <= set(names)
