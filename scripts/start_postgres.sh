@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
 # Install (if needed) and start a local PostgreSQL server for the store tests.
 #
-#   eval "$(bash scripts/start_postgres.sh)"     # exports EVENTWIRE_TEST_PG
-#   python -m pytest -m postgres tests/test_postgres.py -q
+#   export EVENTWIRE_TEST_PG="$(bash scripts/start_postgres.sh)"
+#   python -m pytest -m postgres -q
 #
-# Prints one line, `export EVENTWIRE_TEST_PG=postgresql://...`, on stdout (progress
-# goes to stderr). Idempotent: an already running server, role and database are
+# Prints one line, the URL (postgresql://...), on stdout; progress goes to stderr
+# (scripts/run_tests.sh reads the URL from the last line). Idempotent: an already running server, role and database are
 # reused. Listens on 127.0.0.1 only. Settings (environment): EVENTWIRE_PG_PORT
 # (5432), EVENTWIRE_PG_USER (eventwire), EVENTWIRE_PG_PASSWORD (eventwire),
 # EVENTWIRE_PG_DB (eventwire_test).
 #
 # On Debian/Ubuntu it uses the packaged cluster tools (pg_lsclusters, pg_ctlcluster);
 # elsewhere it falls back to initdb + pg_ctl in $EVENTWIRE_PG_DATA
-# (/tmp/eventwire-pg), run as the postgres user when started as root.
+# (/tmp/eventwire-pg), run as the postgres user when started as root
+# (EVENTWIRE_PG_MODE=pg_ctl forces that way on Debian too).
 set -euo pipefail
 
 PORT="${EVENTWIRE_PG_PORT:-5432}"
@@ -48,7 +49,9 @@ BIN="$(pg_bin)"
 [ -n "$BIN" ] && export PATH="$BIN:$PATH"
 
 # 2. Start it.
-if command -v pg_lsclusters >/dev/null && command -v pg_ctlcluster >/dev/null; then
+MODE="${EVENTWIRE_PG_MODE:-auto}"
+if [ "$MODE" != pg_ctl ] && command -v pg_lsclusters >/dev/null && command -v pg_ctlcluster >/dev/null; then
+    MODE=cluster
     VERSION="$(basename "$(dirname "$BIN")")"
     if ! pg_lsclusters -h | awk -v v="$VERSION" '$1 == v && $2 == "main"' | grep -q .; then
         log "creating cluster $VERSION/main"
@@ -82,7 +85,7 @@ pg_isready -h 127.0.0.1 -p "$PORT" >&2
 
 # 3. A role and a database for the tests (over the local socket as the superuser).
 psql_admin() {
-    if command -v pg_ctlcluster >/dev/null; then
+    if [ "$MODE" = cluster ]; then
         as_postgres psql -p "$PORT" -X -q -v ON_ERROR_STOP=1 "$@"
     else
         as_postgres psql -h /tmp -p "$PORT" -X -q -v ON_ERROR_STOP=1 "$@"
@@ -98,5 +101,4 @@ if [ "$(psql_admin -tAc "SELECT 1 FROM pg_database WHERE datname = '$PGDB'")" !=
 fi
 
 URL="postgresql://$PGUSER_NAME:$PGPASS@127.0.0.1:$PORT/$PGDB"
-export EVENTWIRE_TEST_PG="$URL"
-echo "export EVENTWIRE_TEST_PG=$URL"
+echo "$URL"

@@ -296,6 +296,21 @@ def loaded(store):
     return store
 
 
+@pytest.fixture(scope="module", params=BACKENDS)
+def corpus_store(request, tmp_path_factory):
+    """Like ``loaded``, but shared by a module's tests: for tests that only read."""
+    if request.param == "sqlite":
+        url_cm = contextmanager(lambda: (yield str(tmp_path_factory.mktemp("corpus") / "events.db")))()
+    else:
+        base = os.environ.get(PG_ENV)
+        if not base:
+            pytest.skip(f"{PG_ENV} is not set (run scripts/start_postgres.sh)")
+        url_cm = pg_schema_url(base)
+    with url_cm as url, open_store(url) as s:
+        s.results = {art.id: s.add(art, analysis, model="test") for art, analysis in corpus()}
+        yield s
+
+
 def check_consistency(store) -> None:
     """Invariants of any store, whatever happened to the writers."""
     db = store.db

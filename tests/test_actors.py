@@ -405,3 +405,71 @@ def test_seed_one_actor_per_person(seed):
     names = [a.name for a in seed.actors if a.kind == "person"]
     assert len(names) == len(set(names))
     assert {"Vladimir Putin", "Xi Jinping", "Dmitry Peskov", "Wang Wenbin", "Katrina Yu", "Joe Biden"} <= set(names)
+
+
+# ---------------------------------------------------------------------------
+# Document-level details
+
+
+def test_dateline_is_not_an_actor(index):
+    idx = index("KYIV, Jan 24 (Wireline) - Kyiv accused Moscow of shelling the city.")
+    assert resolved(idx, "KYIV") is None
+    assert resolved(idx, "Kyiv").code == "UKRGOV"
+
+
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("The paramilitary Rapid Support Forces (RSF) shelled the town. The RSF denied it.", "SDNREB"),
+        ("Sudan's army fought the Rapid Support Forces. The RSF said it held the bridge.", "SDNREB"),
+        ("Reporters Without Borders (RSF) condemned the arrest. RSF said three journalists were held.", "NGOHRI"),
+    ],
+)
+def test_acronyms_follow_the_article(index, text, code):
+    nth = text.count("RSF") - 1
+    assert resolved(index(text), "RSF", nth).code == code
+
+
+def test_indefinite_role_noun_is_a_new_actor(index):
+    idx = index("Kremlin spokesman Dmitry Peskov spoke first. A Ukrainian official said the talks had failed.")
+    actor = resolved(idx, "Ukrainian official")
+    assert (actor.name, actor.code, actor.kind) == ("Ukrainian official", "UKRGOV", "person")
+
+
+def test_named_group_as_organisation(index):
+    actor = resolved(index("Hamas fighters crossed the fence."), "Hamas fighters")
+    assert actor.code == "PSEREBHMS"
+
+
+def test_component_config_dictionaries(tmp_path):
+    from eventwire import actors  # noqa: F401
+    from eventwire.nlp import load_model
+
+    path = tmp_path / "d.yaml"
+    path.write_text("actors:\n  - {name: Sahel Patriotic Front, code: MLIREB}\n", encoding="utf-8")
+    nlp = load_model()
+    nlp.add_pipe("eventwire_actors", config={"dictionaries": [str(path)]})
+    doc = nlp("The Sahel Patriotic Front said it had freed the hostages.")
+    assert [a.code for a in doc._.actor_index.actors] == ["MLIREB"]
+
+
+@pytest.mark.parametrize(
+    "text, phrase, nth, name",
+    [
+        ("North Korean leader Kim Jong Un met his sister Kim Yo Jong on Monday. Later Kim Yo Jong warned Seoul. "
+         "Kim said the drills were a provocation.", "Kim said", 0, "Kim Yo Jong"),
+        ("US Secretary of State Antony Blinken arrived on Monday. The top US diplomat said talks would continue.",
+         "top US diplomat", 0, "Antony Blinken"),
+        ("President Biden spoke on Monday. Mr Biden said sanctions would follow.", "Biden", 1, "Joe Biden"),
+    ],
+)
+def test_more_coreference(index, text, phrase, nth, name):
+    span = span_of(index(text), phrase, nth)
+    idx = span.doc._.actor_index
+    actor = idx.resolve(span[:1]) if phrase.endswith(" said") else idx.resolve(span)
+    assert actor is not None and actor.name == name
+
+
+def test_presidential_chief_of_staff_is_government(index):
+    idx = index("Ukrainian presidential chief of staff Andriy Yermak met the delegation.")
+    assert resolved(idx, "Andriy Yermak").code == "UKRGOV"

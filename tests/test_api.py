@@ -623,6 +623,11 @@ def test_analyze_loads_the_pipeline_once(client):
     assert FakeAnalyzer.loads - before <= 1
 
 
+def test_analyze_alias_at_the_root(client):
+    r = client.post("/analyze", json={"text": "Root path."})
+    assert r.status_code == 200 and r.json()["id"].startswith("sha-")
+
+
 @pytest.mark.parametrize(
     "body", [{}, {"text": ""}, {"text": "x", "published": "not a date"}, {"text": 5}, [1, 2]]
 )
@@ -673,6 +678,29 @@ def test_dashboard_is_served_locally(client):
 
 # --------------------------------------------------------------------------------------
 # Cache and command line
+
+
+@pytest.mark.parametrize("url", ["/api/network", "/api/events?actor=CHN&limit=3", "/api/quotes?q=price"])
+def test_reads_are_cached(client, url):
+    client.app.state.cache.clear()
+    first = client.get(url)
+    second = client.get(url)
+    assert (first.headers["x-cache"], second.headers["x-cache"]) == ("miss", "hit")
+    assert first.content == second.content
+    assert second.headers["content-type"] == first.headers["content-type"]
+    as_csv = client.get(url, headers={"Accept": "text/csv"})
+    assert as_csv.headers["x-cache"] == "miss" and as_csv.headers["content-type"].startswith("text/csv")
+
+
+def test_cache_can_be_turned_off(db_path):
+    with TestClient(create_app(ApiSettings(db=str(db_path), cache_seconds=0))) as c:
+        assert "x-cache" not in c.get("/api/network").headers
+        assert "x-cache" not in c.get("/api/network").headers
+
+
+def test_errors_are_not_cached(client):
+    assert client.get("/api/articles/nope").status_code == 404
+    assert client.get("/api/articles/nope").headers["x-cache"] == "miss"
 
 
 def test_aggregates_are_cached_and_writes_clear_them(writable):

@@ -238,6 +238,19 @@ def test_events_of_a_near_duplicate_count_once(loaded):
     check_consistency(loaded)
 
 
+def test_a_copy_republished_days_later_still_counts_once(store):
+    text = " ".join(f"word{k}" for k in range(60))
+    art = Article(text=text, title="Talks", id="orig", published="2022-02-04", source="a")
+    store.add(art, plain_analysis(art, [event(PUTIN, XI, "040", None), event(XI, NATO, "111", "2022-02-03")]))
+    copy = dataclasses.replace(art, id="copy", text=text + " word999", published="2022-02-14", source="b")
+    res = store.add(copy, plain_analysis(copy, [event(PUTIN, XI, "040", None), event(XI, NATO, "111", "2022-02-13"),
+                                                event(XI, NATO, "112", "2022-02-13", negated=True)]))
+    assert res.status == "near-duplicate" and res.new_clusters == 1  # only the negated one is new
+    clusters = _clusters(store)
+    assert [(c["num_mentions"], c["num_articles"], c["num_sources"]) for c in clusters[:2]] == [(2, 1, 2), (2, 1, 2)]
+    check_consistency(store)
+
+
 def _negated_or_hypothetical(store):
     return store.db.scalar("SELECT COUNT(*) AS n FROM event_clusters WHERE negated = 1 OR hypothetical = 1")
 

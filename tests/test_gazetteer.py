@@ -123,8 +123,9 @@ def test_authored_regions_are_valid(gaz):
 
 def test_every_country_has_coordinates(gaz):
     missing = [row["iso3"] for row in read_tsv("gazetteer/countries.tsv") if not row["lat"]]
-    # Only territories without a capital in the city list may lack a centre.
-    assert len(missing) < 15, missing
+    # Only small territories without any city in the data (Anguilla, Antarctica ...) lack one.
+    assert len(missing) < 25, missing
+    assert gaz.country(missing[0]).lat is None
     for code in ("RUS", "CHN", "USA", "UKR", "GEO", "CHE", "IND", "PAK"):
         c = gaz.country(code)
         assert (c.lat, c.lon) != (0.0, 0.0)

@@ -15,7 +15,6 @@ import pytest
 from click.testing import CliRunner
 
 from eventwire.cli import main
-from eventwire.errors import BadRecord
 from eventwire.export import iter_records
 from eventwire.ingest import DaskRunner, Failure, LocalRunner, Summary, analyze_batch, ingest
 from eventwire.models import Article
@@ -229,3 +228,53 @@ def test_dask_runner_needs_one_of_address_or_workers():
         DaskRunner()
     with pytest.raises(ValueError):
         DaskRunner("tcp://127.0.0.1:1", workers=2)
+
+
+def test_progress_bar_is_silent_outside_a_terminal(capsys):
+    from eventwire.progress import ProgressBar
+
+    with ProgressBar("ingest", total=3) as bar:  # pytest captures: not a terminal
+        bar.advance(2)
+    assert not bar.enabled and bar.done == 2
+    assert capsys.readouterr().err == ""
+    with ProgressBar("ingest", total=3, quiet=True, enabled=None) as bar:
+        assert not bar.enabled
+
+
+def test_progress_bar_draws_when_enabled(monkeypatch):
+    import io
+
+    from eventwire import progress
+
+    err = io.StringIO()
+    monkeypatch.setattr(progress.sys, "stderr", err)
+    with progress.ProgressBar("ingest", total=4, enabled=True) as bar:
+        bar.advance(4)
+    out = err.getvalue()
+    assert "4/4" in out and "art/s" in out and "ingest" in out
+
+
+def test_cli_workers_and_dask_exclude_each_other(tmp_path):
+    path = write_jsonl(tmp_path / "in.jsonl", [make_article(0)])
+    result = CliRunner().invoke(main, ["ingest", path, "--db", str(tmp_path / "s.db"), "--workers", "2",
+                                       "--dask", "tcp://127.0.0.1:8786"])
+    assert result.exit_code == 2 and "not both" in result.output + result.stderr
+
+
+def test_cli_dask_unreachable_scheduler(tmp_path):
+    path = write_jsonl(tmp_path / "in.jsonl", [make_article(0)])
+    result = CliRunner().invoke(main, ["ingest", path, "--db", str(tmp_path / "s.db"), "--dask", "tcp://127.0.0.1:9"])
+    assert result.exit_code == 1 and "E401" in result.output + result.stderr
+
+
+@pytest.mark.slow
+def test_cli_ingest_on_an_existing_dask_cluster(tmp_path):
+    from dask.distributed import LocalCluster
+
+    path = write_jsonl(tmp_path / "in.jsonl", [make_article(i) for i in range(4)])
+    db = str(tmp_path / "s.db")
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        result = CliRunner().invoke(main, ["ingest", path, "--db", db, "--dask", cluster.scheduler_address,
+                                           "--batch-size", "2"])
+    assert result.exit_code == 0, result.output + result.stderr
+    assert table_counts(db)["articles"] == 4

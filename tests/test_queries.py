@@ -20,8 +20,8 @@ from eventwire.store.queries import EventFilter
 from storekit import (  # noqa: F401  (fixtures)
     TEXTS,
     corpus,
+    corpus_store,
     event,
-    loaded,
     near_copy,
     plain_analysis,
     quote_of,
@@ -45,6 +45,14 @@ INJECTIONS = [
     "%s",
     "Robert'); DELETE FROM quotes;--",
 ]
+
+
+@pytest.fixture
+def loaded(corpus_store):
+    """The corpus store, shared by this module's tests: they must not write."""
+    before = corpus_store.counts()
+    yield corpus_store
+    assert corpus_store.counts() == before, "a read-only test wrote to the shared store"
 
 
 def _events(store, **kw):
@@ -162,6 +170,17 @@ def test_full_text_search(loaded, search, expected):
     assert queries.list_quotes(loaded, search=search).total == expected
 
 
+@pytest.mark.parametrize("code, expected", [("RUSGOV", 2), ("rus", 2), ("CHN", 1), ("UKRGOV", 1), ("IGOWSTNAT", 0)])
+def test_speaker_code_filter(loaded, code, expected):
+    assert queries.list_quotes(loaded, speaker_code=code).total == expected
+
+
+def test_article_filters(loaded):
+    pk = loaded.results["sanctions"].article_pk
+    assert _events(loaded, article=pk, include_negated=True, include_hypothetical=True).total == 3
+    assert queries.list_quotes(loaded, article=pk).total == 1
+
+
 def test_search_and_speaker_combine(loaded):
     assert queries.list_quotes(loaded, search="NATO", speaker="Peskov").total == 1
     assert queries.list_quotes(loaded, search="NATO", speaker="Biden").total == 0
@@ -174,12 +193,16 @@ def test_quotes_date_filter_and_order(loaded):
     assert queries.list_quotes(loaded, since="2022-02", until="2022-02").total == 3
 
 
-def test_quotes_repeated_by_a_near_duplicate_are_shown_once(loaded):
+def test_quotes_repeated_by_a_near_duplicate_are_shown_once(store):
+    for art, analysis in corpus():
+        store.add(art, analysis)
     art, analysis = corpus()[0]
     copy = near_copy(art)
-    assert loaded.add(copy, dataclasses.replace(analysis, id=copy.id)).status == "near-duplicate"
-    assert queries.list_quotes(loaded).total == 5
-    assert queries.list_quotes(loaded, include_duplicates=True).total == 7
+    assert store.add(copy, dataclasses.replace(analysis, id=copy.id)).status == "near-duplicate"
+    assert queries.list_quotes(store).total == 5
+    assert queries.list_quotes(store, include_duplicates=True).total == 7
+    pk = store.db.scalar("SELECT id FROM articles WHERE article_id = ?", (copy.id,))
+    assert queries.list_quotes(store, article=pk).total == 2
 
 
 # --- injection-like input ------------------------------------------------------

@@ -155,7 +155,7 @@ class ActorIndex:
 # Working records
 
 
-@dataclass
+@dataclass(eq=False)
 class _Actor:
     name: str
     code: str
@@ -209,7 +209,7 @@ def _case_ok(tokens: list[Token], case: str) -> bool:
     return any(c.isupper() for w in words for c in w)
 
 
-def _scan(doc: Doc, keys: list[str], table: dict, prefixes: set, check_case: bool) -> list[_Match]:
+def _scan(toks: list[Token], keys: list[str], table: dict, prefixes: set, check_case: bool) -> list[_Match]:
     out: list[_Match] = []
     n = len(keys)
     i = 0
@@ -228,7 +228,7 @@ def _scan(doc: Doc, keys: list[str], table: dict, prefixes: set, check_case: boo
             if s not in prefixes:
                 break
             hit = table.get(s)
-            if hit is not None and (not check_case or _case_ok(list(doc[i : j + 1]), hit.case)):
+            if hit is not None and (not check_case or _case_ok(toks[i : j + 1], hit.case)):
                 best = (j + 1, hit)
         if best is None:
             i += 1
@@ -258,19 +258,26 @@ class _Builder:
         self.day: Optional[dt.date] = doc._.published if isinstance(doc._.published, dt.date) else None
         self.actors: list[_Actor] = []
         self.tok_actor: dict[int, _Actor] = {}
+        self.by_name: dict[tuple[str, str, str], _Actor] = {}
         self.consumed: set[int] = set()  # tokens already part of a markable
-        self.timeline: list[tuple[int, _Actor, bool, int]] = []  # (token, actor, subject_like, sent_start)
+        # mentions in document order: (token, seq, subject_like, sent_start, actor)
+        self.timeline: list[tuple[int, int, bool, int, _Actor]] = []
+        self.seq = 0
         self.toks: list[Token] = list(doc)
-        keys = [_token_key(t) for t in self.toks]
-        self.heads = [t.head.i for t in self.toks]
+        self.texts = [t.text for t in self.toks]
+        keys = ["" if t.isspace() else t.lower().replace("\u2019", "'").replace("\u2018", "'") for t in self.texts]
+        rel = doc.to_array("HEAD").astype("int64").tolist() if len(doc) else []
+        self.heads = [i + r for i, r in enumerate(rel)]
         self.sent_start = [0] * len(self.toks)
         self.sent_end = [0] * len(self.toks)
         for sent in doc.sents:
             for i in range(sent.start, sent.end):
                 self.sent_start[i] = sent.start
                 self.sent_end[i] = sent.end
-        self.phrase_matches = _scan(doc, keys, dic.phrases, dic.prefixes, True)
-        self.role_matches = _scan(doc, keys, dic.roles, dic.role_prefixes, False)
+        self.phrase_matches = _scan(self.toks, keys, dic.phrases, dic.prefixes, True)
+        self.role_matches = _scan(self.toks, keys, dic.roles, dic.role_prefixes, False)
+        self.define_acronyms()
+        self.drop_dateline()
         self.phrase_at: dict[int, _Match] = {}
         for m in self.phrase_matches:
             for i in range(m.start, m.end):
@@ -280,6 +287,48 @@ class _Builder:
         for r in self.role_matches:
             for i in range(r.start, r.end):
                 self.role_at[i] = r
+
+    def define_acronyms(self) -> None:
+        """"the Rapid Support Forces (RSF)": later "RSF" names the same actor, whatever
+        the dictionary says "RSF" is elsewhere."""
+        toks = self.toks
+        defined: dict[str, Entry] = {}
+        for m in self.phrase_matches:
+            j = m.end
+            if j + 2 < len(toks) and toks[j].text == "(" and toks[j + 2].text == ")" and toks[j + 1].is_upper:
+                defined[toks[j + 1].text] = m.entry
+            # the initials of a name the article spells out ("Rapid Support Forces" -> "RSF")
+            words = [t.text for t in toks[m.start:m.end] if t.text[:1].isupper() and t.is_alpha]
+            if len(words) >= 2 and m.end - m.start == len(words):
+                defined.setdefault("".join(w[0] for w in words), m.entry)
+        if not defined:
+            return
+        texts = self.texts
+        kept = [m for m in self.phrase_matches if not (m.end - m.start == 1 and texts[m.start] in defined
+                                                       and defined[texts[m.start]] is not m.entry)]
+        have = {i for m in kept for i in range(m.start, m.end)}
+        for i, text in enumerate(texts):
+            if text in defined and i not in have:
+                kept.append(_Match(i, i + 1, entry=defined[text]))
+        self.phrase_matches = sorted(kept, key=lambda m: m.start)
+
+    def drop_dateline(self) -> None:
+        """A dateline ("KYIV, Jan 24 (Reuters) -") names a place, not an actor."""
+        toks = self.toks
+        dl = getattr(self.doc._, "dateline", None)
+        span = getattr(dl, "span", None) if dl is not None else None
+
+        def in_dateline(m: _Match) -> bool:
+            first = toks[m.start]
+            if span is not None and span[0] <= first.idx < span[1]:
+                return True
+            words = [t for t in toks[m.start:m.end] if t.is_alpha]
+            k = m.start - 1 if m.start > 0 and toks[m.start - 1].text == "THE" else m.start
+            at_line_start = k == 0 or "\n" in toks[k - 1].text or toks[k - 1].is_space
+            nxt = toks[m.end].text if m.end < len(toks) else ""
+            return at_line_start and bool(words) and all(t.is_upper for t in words) and nxt in (",", "(", "-", "\u2014", "\u2013")
+
+        self.phrase_matches = [m for m in self.phrase_matches if not (m.entry.kind != "person" and in_dateline(m))]
 
     # -- actors ----------------------------------------------------------------
     def new_actor(self, **kw) -> _Actor:
@@ -307,7 +356,8 @@ class _Builder:
         for i in extra:
             self.tok_actor.setdefault(i, actor)
             self.consumed.add(i)
-        self.timeline.append((start, actor, subj, self.sent_start[head.i]))
+        self.seq += 1
+        bisect.insort(self.timeline, (start, self.seq, subj, self.sent_start[head.i], actor))
 
     def root(self, start: int, end: int) -> Token:
         """The syntactic head of tokens [start, end): the first whose head lies outside."""
@@ -319,7 +369,8 @@ class _Builder:
 
     def before(self, tok_i: int) -> list[tuple[int, _Actor, bool, int]]:
         """Mentions that start before token ``tok_i``, most recent first."""
-        return sorted((m for m in self.timeline if m[0] < tok_i), key=lambda m: -m[0])
+        k = bisect.bisect_left(self.timeline, (tok_i,))
+        return [(m[0], m[4], m[2], m[3]) for m in reversed(self.timeline[:k])]
 
     # -- classification helpers ---------------------------------------------------
     def is_locative(self, tok: Token) -> bool:
@@ -438,21 +489,32 @@ class _Builder:
         # Longest names first, so that "Putin" in a headline joins "Vladimir Putin".
         order = sorted(spans, key=lambda x: -(x[1] - x[0]))
         assigned: dict[tuple[int, int], _Actor] = {}
+        positions: dict[int, list[int]] = {}
         for s, e, person in order:
             words = [t.text for t in doc[s:e] if not t.is_punct or t.text == "-"]
             name = doc[s:e].text
             key = norm_key(name)
             target = None
+            short = []
             for a in named:
                 if person is not None and a.person is person:
                     target = a
                     break
-                if key == a.key or (len(words) == 1 and (key in a.surnames or key in a.forenames)):
+                if key == a.key or (len(words) > 1 and key in a.surnames):
                     target = a
                     break
+                if len(words) == 1 and (key in a.surnames or key in a.forenames):
+                    short.append(a)
+                    continue
                 if len(words) > 1 and key in a.key and a.key.endswith(norm_key(words[-1])):
                     target = a
                     break
+            if target is None and short:
+                # "Kim" after "Kim Jong Un" and "Kim Yo Jong": the one named last before it
+                before = [(max((p for p in positions[id(a)] if p < s), default=-1), a) for a in short]
+                target = max(before, key=lambda x: x[0])[1]
+                if len(short) > 1 and max(before, key=lambda x: x[0])[0] < 0:
+                    target = None
             if target is None and len(words) == 1 and person is None and not self.lone_name_ok(s):
                 # a single capitalised word the NER called a person ("Patriot", "Avdiivka")
                 assigned[(s, e)] = None
@@ -475,13 +537,15 @@ class _Builder:
                         k = norm_key(alias)
                         if " " not in alias.strip():
                             target.surnames.add(k)
-                    if len(norm_key(person.name)) > len(target.key):
-                        target.name = person.name
-                        target.key = norm_key(person.name)
+                    # the dictionary's name, without titles the alias may carry ("Ayatollah")
+                    target.surnames.add(target.key)
+                    target.name = person.name
+                    target.key = norm_key(person.name)
                 named.append(target)
             elif person is not None and target.person is None:
                 target.person = person
             assigned[(s, e)] = target
+            positions.setdefault(id(target), []).append(s)
         for s, e, _ in spans:
             if assigned[(s, e)] is not None:
                 out.append((s, e, assigned[(s, e)]))
@@ -846,7 +910,7 @@ class _Builder:
                 return
             code, c, s = role.sector, None, role.sector
         name = doc[start:end].text
-        name = re.sub(r"^(the|a|an|his|her|its|their|some|many|several|two|three)\s+", "", name, flags=re.I)
+        name = re.sub(r"^((the|a|an|his|her|its|their|some|many|several|few|both|all|other|\d[\d,.]*|two|three|four|five|six|seven|eight|nine|ten|dozens|hundreds|thousands)\s+(of\s+)?)+", "", name, flags=re.I)
         kind = "institution" if role.kind == "institution" else "group"
         target = None
         for a in self.actors:
@@ -979,13 +1043,9 @@ class _Builder:
         kind = e.kind
         if e.kind == "country":
             name = self.dic.country_names.get(e.country, e.name) if e.form != "name" else e.name
-        target = None
-        for a in self.actors:
-            if a.code == code and a.kind == kind and a.name == name:
-                target = a
-                break
+        target = self.by_name.get((code, kind, name))
         if target is None:
-            target = self.new_actor(name=name, code=code, country=e.country, sector=e.sector, kind=kind,
+            target = self.by_name[(code, kind, name)] = self.new_actor(name=name, code=code, country=e.country, sector=e.sector, kind=kind,
                                     key=norm_key(name), plural=e.form == "people" or (e.form == "region" and name.endswith("s")),
                                     explicit_code=True)
         self.mention(target, m.start, m.end)

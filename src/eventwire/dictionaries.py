@@ -24,8 +24,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
+import yaml
+
 from .errors import EventwireError
-from .lexicon import load_yaml, read_tsv
+from .lexicon import data_path, read_tsv
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 log = logging.getLogger(__name__)
 
@@ -403,6 +407,15 @@ def _load_user(d: Dictionaries, data: dict, source: str) -> None:
             _named(d, [item], item.get("kind", "group"), "name")
     if "people" in data or "leader_office" in data:
         _load_people(d, data)
+
+
+def load_yaml(name_or_path: str | Path) -> Any:
+    """A package data file (``actors/roles.yaml``) or a path, read with libyaml when present."""
+    path = Path(name_or_path)
+    if not path.is_absolute() and not path.exists():
+        path = data_path(str(name_or_path))
+    with open(path, encoding="utf-8") as fh:
+        return yaml.load(fh, Loader=_Loader)
 
 
 def default_paths() -> tuple[str, ...]:

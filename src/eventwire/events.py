@@ -29,10 +29,15 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable, Optional
 
+import numpy as np
+from spacy.attrs import LEMMA, LOWER, POS
 from spacy.language import Language
+from spacy.parts_of_speech import ADJ, AUX, NOUN, PROPN, VERB
+from spacy.strings import hash_string
 from spacy.tokens import Doc, Span, Token
 
 from . import cameo, docext  # noqa: F401
@@ -76,6 +81,17 @@ class _Cand:
     extra_tokens: list = field(default_factory=list)
 
 
+@lru_cache(maxsize=1)
+def _lexicon_hashes() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Hashes of the verb, noun and frame lemmas, to find triggers without a token scan."""
+    lex = cameo.lexicon()
+
+    def arr(keys: Iterable[str]) -> np.ndarray:
+        return np.array(sorted({hash_string(k) for k in keys}), dtype=np.uint64)
+
+    return arr(lex.verbs), arr(lex.nouns), arr(lex.frames)
+
+
 # ---------------------------------------------------------------------------
 # Parse helpers
 
@@ -92,95 +108,109 @@ def _forms(tok: Token) -> set[str]:
     return {tok.lemma_.lower(), tok.lower_}
 
 
-def _children(tok: Token, *deps: str) -> list[Token]:
-    return [c for c in tok.children if c.dep_ in deps]
+class _Tree:
+    """Dependency-tree helpers with the children of each token cached (building spaCy
+    Token objects is the main cost of walking a parse)."""
 
-
-def _is_passive(verb: Token) -> bool:
-    return any(c.dep_ in ("nsubjpass", "auxpass", "csubjpass") for c in verb.children)
-
-
-def _subject(verb: Token, depth: int = 0) -> Optional[Token]:
-    """The subject (or passive agent) token of a verb, inherited through xcomp/conj."""
-    if depth > 6:
-        return None
-    subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
-    if subjects:
-        # a dateline ("BEIJING (Reuters) -") is often parsed as a second subject
-        left = [c for c in subjects if c.i < verb.i]
-        return left[-1] if left else subjects[0]
-    if _is_passive(verb):
-        for agent in _children(verb, "agent"):
-            for p in _children(agent, "pobj"):
-                return p
-        return None
-    if verb.dep_ in ("relcl", "acl") and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
-        return verb.head
-    if verb.dep_ in INHERIT_SUBJECT and verb.head is not verb:
-        if verb.dep_ == "advcl" and any(c.dep_ == "mark" for c in verb.children):
-            return None
-        if verb.dep_ == "pcomp":
-            head = verb.head.head if verb.head.dep_ == "prep" else verb.head
-            if head.pos_ not in ("VERB", "AUX"):
-                return None
-            # "warned X against invading": the object of warn does the invading
-            for c in head.children:
-                if c.dep_ == "dobj":
-                    return c
-            return _subject(head, depth + 1)
-        if verb.dep_ == "xcomp":
-            # "urged X to withdraw": the object of the governing verb is the subject
-            for c in verb.head.children:
-                if c.dep_ in ("dobj",):
-                    return c
-        return _subject(verb.head, depth + 1)
-    return None
-
-
-def _object(verb: Token) -> Optional[Token]:
-    if _is_passive(verb):
-        for c in verb.children:
-            if c.dep_ in ("nsubjpass", "csubjpass"):
-                return c
-    for c in verb.children:
-        if c.dep_ in ("dobj", "dative", "oprd"):
-            return c
-    return None
-
-
-def _preps(tok: Token) -> list[Token]:
-    return [c for c in tok.children if c.dep_ in ("prep", "agent", "dative") and c.pos_ == "ADP"]
-
-
-def _reachable_preps(head: Token) -> list[Token]:
-    """Prepositions on ``head``, on its object (and the object's conjuncts), and one
-    level down ("spoke by phone with X", "launched drones and missiles at X")."""
-    out = _preps(head)
-    obj = _object(head) if head.pos_ in ("VERB", "AUX") else None
-    if obj is not None:
-        for t in (obj, *obj.conjuncts):
-            out += _preps(t)
-    for pr in list(out):
-        po = _pobj(pr)
-        if po is not None and po.pos_ in ("NOUN", "PROPN"):
-            out += [p for p in _preps(po) if p not in out]
-    return out
-
-
-def _pobj(prep: Token) -> Optional[Token]:
-    for c in prep.children:
-        if c.dep_ in ("pobj", "pcomp"):
-            return c
-    return None
-
-
-# ---------------------------------------------------------------------------
-# The coder
-
-
-class _Coder:
-    def __init__(self, doc: Doc, index, lex: cameo.Lexicon):
+    def __init__(self, doc: Doc):
         self.doc = doc
+        self._kids: dict[int, tuple] = {}
+
+    def kids(self, tok: Token) -> tuple:
+        got = self._kids.get(tok.i)
+        if got is None:
+            got = self._kids[tok.i] = tuple(tok.children)
+        return got
+
+    def _children(self, tok: Token, *deps: str) -> list[Token]:
+        return [c for c in self.kids(tok) if c.dep_ in deps]
+
+
+    def _is_passive(self, verb: Token) -> bool:
+        return any(c.dep_ in ("nsubjpass", "auxpass", "csubjpass") for c in self.kids(verb))
+
+
+    def _subject(self, verb: Token, depth: int = 0) -> Optional[Token]:
+        """The subject (or passive agent) token of a verb, inherited through xcomp/conj."""
+        if depth > 6:
+            return None
+        subjects = [c for c in self.kids(verb) if c.dep_ in SUBJECT_DEPS]
+        if subjects:
+            # a dateline ("BEIJING (Reuters) -") is often parsed as a second subject
+            left = [c for c in subjects if c.i < verb.i]
+            return left[-1] if left else subjects[0]
+        if self._is_passive(verb):
+            for agent in self._children(verb, "agent"):
+                for p in self._children(agent, "pobj"):
+                    return p
+            return None
+        if verb.dep_ in ("relcl", "acl") and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
+            return verb.head
+        if verb.dep_ in INHERIT_SUBJECT and verb.head is not verb:
+            if verb.dep_ == "advcl" and any(c.dep_ == "mark" for c in self.kids(verb)):
+                return None
+            if verb.dep_ == "pcomp":
+                head = verb.head.head if verb.head.dep_ == "prep" else verb.head
+                if head.pos_ not in ("VERB", "AUX"):
+                    return None
+                # "warned X against invading": the object of warn does the invading
+                for c in self.kids(head):
+                    if c.dep_ == "dobj":
+                        return c
+                return self._subject(head, depth + 1)
+            if verb.dep_ == "xcomp":
+                # "urged X to withdraw": the object of the governing verb is the subject
+                for c in self.kids(verb.head):
+                    if c.dep_ in ("dobj",):
+                        return c
+            return self._subject(verb.head, depth + 1)
+        return None
+
+
+    def _object(self, verb: Token) -> Optional[Token]:
+        if self._is_passive(verb):
+            for c in self.kids(verb):
+                if c.dep_ in ("nsubjpass", "csubjpass"):
+                    return c
+        for c in self.kids(verb):
+            if c.dep_ in ("dobj", "dative", "oprd"):
+                return c
+        return None
+
+
+    def _preps(self, tok: Token) -> list[Token]:
+        return [c for c in self.kids(tok) if c.dep_ in ("prep", "agent", "dative") and c.pos_ == "ADP"]
+
+
+    def _reachable_preps(self, head: Token) -> list[Token]:
+        """Prepositions on ``head``, on its object (and the object's conjuncts), and one
+        level down ("spoke by phone with X", "launched drones and missiles at X")."""
+        out = self._preps(head)
+        obj = self._object(head) if head.pos_ in ("VERB", "AUX") else None
+        if obj is not None:
+            for t in (obj, *obj.conjuncts):
+                out += self._preps(t)
+        for pr in list(out):
+            po = self._pobj(pr)
+            if po is not None and po.pos_ in ("NOUN", "PROPN"):
+                out += [p for p in self._preps(po) if p not in out]
+        return out
+
+
+    def _pobj(self, prep: Token) -> Optional[Token]:
+        for c in self.kids(prep):
+            if c.dep_ in ("pobj", "pcomp"):
+                return c
+        return None
+
+
+    # ---------------------------------------------------------------------------
+    # The coder
+
+
+class _Coder(_Tree):
+    def __init__(self, doc: Doc, index, lex: cameo.Lexicon):
+        super().__init__(doc)
         self.index = index
         self.lex = lex
         self.tok_actor: list[Optional[Actor]] = [None] * len(doc)
@@ -204,15 +234,50 @@ class _Coder:
         self.history: list[tuple[int, str, Actor, str]] = []  # (sentence start, root, source, object lemma)
         self.intent = lex.frame("intent")
         self._datelines: dict[int, int] = {}
+        self._find_triggers()
+        self.sents = list(doc.sents)
+        self._sent_index = [0] * len(doc)
+        for n, sent in enumerate(self.sents):
+            for i in range(sent.start, sent.end):
+                self._sent_index[i] = n
         self._phrases = _dictionaries.load_dictionaries().phrases
         self.sentence_targets: dict[int, Actor] = {}  # sentence start -> last named target
+        self.emitted: dict[int, str] = {}  # head token -> root of the event coded there
+        self.cand_roots: dict[int, str] = {}
+
+    def _find_triggers(self) -> None:
+        """Token indices whose lemma is in a lexicon (vectorised; no Python token scan)."""
+        verbs, nouns, frames = _lexicon_hashes()
+        arr = self.doc.to_array([LEMMA, LOWER, POS])
+        if len(arr) == 0:
+            self.verb_idx = self.noun_idx = self.frame_idx = []
+            return
+        lemma, lower, pos = arr[:, 0], arr[:, 1], arr[:, 2]
+        verbish = np.isin(pos, [VERB, AUX])
+        known = np.isin(lemma, verbs)
+        hits = set(np.nonzero(known & verbish)[0].tolist())
+        strings = self.doc.vocab.strings
+        for i in np.nonzero(verbish & ~known)[0].tolist():
+            # the tagger's lemma is occasionally wrong ("staged" -> "stag"): try the form
+            low = strings[int(lower[i])]
+            if low.endswith(("d", "s", "ing")) and any(
+                f in self.lex.verbs for f in (low[:-1], low[:-2], low[:-3] + "e", low[:-3])
+            ):
+                hits.add(i)
+        self.verb_idx = sorted(hits)
+        nounish = np.isin(pos, [NOUN, PROPN])
+        self.noun_idx = np.nonzero(nounish & (np.isin(lemma, nouns) | np.isin(lower, nouns)))[0].tolist()
+        self.frame_idx = np.nonzero(np.isin(pos, [VERB, AUX, ADJ]) & np.isin(lemma, frames))[0].tolist()
+
+    def sent_of(self, tok: Token) -> Span:
+        return self.sents[self._sent_index[tok.i]]
 
     # -- actors ----------------------------------------------------------
 
     def in_dateline(self, tok: Token) -> bool:
         if self.dateline_span is not None:
             return self.dateline_span[0] <= tok.idx < self.dateline_span[1]
-        sent = tok.sent
+        sent = self.sent_of(tok)
         end = self._datelines.get(sent.start)
         if end is None:
             m = DATELINE.match(sent.text)
@@ -248,6 +313,10 @@ class _Coder:
             return None
         if self.tok_actor[tok.i] is not None:
             return self.tok_actor[tok.i]
+        if tok.dep_ in ("amod", "compound", "npadvmod", "poss") and tok.i < tok.head.i:
+            named = self.modifier_actor(tok)
+            if named is not None:
+                return named
         if tok.lower_ in FIRST_PERSON:
             q = self._quote_at(tok)
             if q is not None and q.speaker is not None and q.speaker.actor:
@@ -270,23 +339,24 @@ class _Coder:
             actor = None
         if actor is not None and _usable(actor):
             return actor
-        for c in tok.children:
+        for c in self.kids(tok):
             if c.dep_ in ACTOR_MODIFIER_DEPS and c.i < tok.i:
                 if self.tok_actor[c.i] is not None:
                     return self.tok_actor[c.i]
                 named = self.modifier_actor(c)
                 if named is not None:
                     return named
-        for c in tok.children:
+        for c in self.kids(tok):
             if c.dep_ == "appos":
                 a = self.actor_of(c, depth + 1)
                 if a is not None:
                     return a
-        for prep in _preps(tok):
-            if _lemma(prep) == "of":
-                a = self.actor_of(_pobj(prep), depth + 1)
-                if a is not None:
-                    return a
+        if _lemma(tok) in self.lex.people or tok.pos_ == "PROPN":
+            for prep in self._preps(tok):
+                if _lemma(prep) == "of":
+                    a = self.actor_of(self._pobj(prep), depth + 1)
+                    if a is not None:
+                        return a
         return None
 
     def actors_of(self, tok: Optional[Token]) -> list[Actor]:
@@ -301,9 +371,9 @@ class _Coder:
                 out.append(a)
 
         for t in [tok, *tok.conjuncts]:
-            if self.tok_actor[t.i] is None:
+            if t.pos_ in ("NOUN", "PROPN"):
                 mods = [self.tok_actor[m.i] or self.modifier_actor(m)
-                        for c in t.children if c.dep_ in ("amod", "compound", "nmod") and c.i < t.i
+                        for c in self.kids(t) if c.dep_ in ("amod", "compound", "nmod") and c.i < t.i
                         for m in (c, *c.conjuncts)]
                 mods = [m for m in mods if m is not None]
                 if len({m.code for m in mods}) >= 2:
@@ -337,13 +407,13 @@ class _Coder:
                 gov = cur.head
                 kinds = {f.kind for f in self.lex.frames.get(_lemma(gov), ())}
                 if kinds & {"speech", "deny"}:
-                    return self.undateline(_subject(gov))
+                    return self.undateline(self._subject(gov))
             return None
         return None
 
     def place_of(self, tok: Token):
         """The resolved place mentioned by ``tok`` (or by its "of" phrase), if any."""
-        for t in (tok, *(p for pr in _preps(tok) if _lemma(pr) == "of" for p in pr.children if p.dep_ == "pobj")):
+        for t in (tok, *(p for pr in self._preps(tok) if _lemma(pr) == "of" for p in self.kids(pr) if p.dep_ == "pobj")):
             for place in self.places:
                 if place.span[0] <= t.idx < place.span[1]:
                     return place if place.country else None
@@ -356,16 +426,16 @@ class _Coder:
         sector = self.lex.people.get(_lemma(tok))
         if sector is None:
             return None
-        for pr in _preps(tok):
+        for pr in self._preps(tok):
             if _lemma(pr) in ("in", "from"):
-                po = _pobj(pr)
+                po = self._pobj(pr)
                 if po is not None:
                     where = self.actor_of(po) or self.place_of(po)
                     if where is not None and where.country:
                         country = where.country
-        for pr in _preps(tok):
+        for pr in self._preps(tok):
             if _lemma(pr) == "of":
-                po = _pobj(pr)
+                po = self._pobj(pr)
                 if po is not None and po.pos_ == "NOUN":
                     sector = self.lex.people.get(_lemma(po), sector)
         if country is None:
@@ -377,11 +447,11 @@ class _Coder:
         return Actor(id="", name=place.name, code=place.country, country=place.country, kind="country")
 
     def event_country(self, cand: "_Cand") -> Optional[str]:
-        place = _places.place_for(self.doc, cand.anchor.sent, cand.anchor)
-        if place is not None and getattr(place, "country", None):
+        """The country of the place the clause names (not the dateline's)."""
+        sent = self.sent_of(cand.anchor)
+        place = _places.place_for(self.doc, sent, cand.anchor)
+        if place is not None and getattr(place, "country", None) and sent.start_char <= place.span[0] < sent.end_char:
             return place.country
-        if self.dateline_place is not None and getattr(self.dateline_place, "country", None):
-            return self.dateline_place.country
         return None
 
     def anaphor(self, tok: Token, source: Optional[Actor]) -> Optional[Actor]:
@@ -390,8 +460,8 @@ class _Coder:
         entry = self.noun_entry(tok)
         if entry is None:
             return None
-        sent_start = tok.sent.start
-        recent = [s.start for s in self.doc.sents if s.start <= sent_start][-3:]
+        n = self._sent_index[tok.i]
+        recent = [s.start for s in self.sents[max(0, n - 2) : n + 1]]
         for start, root, src, obj in reversed(self.history):
             if start in recent and (root == entry.code[:2] or obj == _lemma(tok)) and (source is None or src.id != source.id):
                 return src
@@ -411,7 +481,7 @@ class _Coder:
             if e.mod is None:
                 return e
             if mods is None:
-                mods = {m for c in tok.children if c.dep_ in ("compound", "amod", "nmod") for m in _forms(c)}
+                mods = {m for c in self.kids(tok) if c.dep_ in ("compound", "amod", "nmod") for m in _forms(c)}
                 mods |= {_low(c) for c in tok.lefts}
             if e.mod.split()[-1] in mods:
                 return e
@@ -429,13 +499,13 @@ class _Coder:
                     break
         if not patterns:
             return None
-        obj = _object(verb)
-        particles = {_low(c) for c in verb.children if c.dep_ == "prt"}
-        preps = _reachable_preps(verb)
+        obj = self._object(verb)
+        particles = {_low(c) for c in self.kids(verb) if c.dep_ == "prt"}
+        preps = self._reachable_preps(verb)
         obj_forms = _forms(obj) if obj is not None else set()
         if obj is not None:
-            obj_forms |= {_low(c) for c in obj.children if c.dep_ in ("compound", "amod")}
-        children_forms = {f for c in verb.children for f in _forms(c)}
+            obj_forms |= {_low(c) for c in self.kids(obj) if c.dep_ in ("compound", "amod")}
+        children_forms = {f for c in self.kids(verb) for f in _forms(c)}
         best = None
         best_score = -1.0
         for p in patterns:
@@ -449,7 +519,7 @@ class _Coder:
             if p.preps:
                 for pr in preps:
                     if _low(pr) in p.preps:
-                        po = _pobj(pr)
+                        po = self._pobj(pr)
                         if p.pobjs and (po is None or not (p.pobjs & _forms(po))):
                             continue
                         if prep_tok is None or (po is not None and self.actor_of(po) is not None):
@@ -481,10 +551,10 @@ class _Coder:
 
     def default_target(self, head: Token, preps_allowed: frozenset[str], of_ok: bool = False) -> Optional[Token]:
         """The first preposition object on ``head`` (in ``preps_allowed``) that is an actor."""
-        for pr in _reachable_preps(head):
+        for pr in self._reachable_preps(head):
             lem = _lemma(pr)
             if lem in preps_allowed or (of_ok and lem == "of" and pr.head is head):
-                po = _pobj(pr)
+                po = self._pobj(pr)
                 if po is not None and (self.actor_of(po) is not None or self.place_of(po) is not None):
                     return po
         return None
@@ -493,13 +563,14 @@ class _Coder:
 
     def triggers(self) -> dict[int, _Cand]:
         cands: dict[int, _Cand] = {}
-        for tok in self.doc:
-            if tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB"):
-                cand = self.verb_cand(tok)
-                if cand is not None:
-                    cands[tok.i] = cand
-        for tok in self.doc:
-            if tok.pos_ not in ("NOUN", "PROPN") or tok.i in self.consumed:
+        for i in self.verb_idx:
+            tok = self.doc[i]
+            cand = self.verb_cand(tok)
+            if cand is not None:
+                cands[tok.i] = cand
+        for i in self.noun_idx:
+            tok = self.doc[i]
+            if tok.i in self.consumed:
                 continue
             entry = self.noun_entry(tok)
             if entry is None:
@@ -517,24 +588,27 @@ class _Coder:
         if hit is None:
             return None
         pattern, slot, strict = hit
-        passive = _is_passive(verb)
+        passive = self._is_passive(verb)
         if pattern.objs:
-            obj = _object(verb)
+            obj = self._object(verb)
             if obj is not None:
                 self.consumed.add(obj.i)
         target = slot
-        if target is None and not (pattern.target == "obj" and not pattern.objs and _object(verb) is not None):
+        if slot is not None and self.actor_of(slot) is None and self.place_of(slot) is None and pattern.target == "prep":
+            # "launched missiles at X on Monday": the pattern's preposition held a date
+            target = self.default_target(verb, self.lex.verb_target_preps) or slot
+        if target is None and not (pattern.target == "obj" and not pattern.objs and self._object(verb) is not None):
             target = self.default_target(verb, self.lex.verb_target_preps)
             if target is None and pattern.objs:
-                obj = _object(verb)
+                obj = self._object(verb)
                 if obj is not None:
                     target = self.default_target(obj, self.lex.noun_target_preps, _lemma(obj) in self.lex.of_target)
-                    if target is None and not _is_passive(verb):
+                    if target is None and not self._is_passive(verb):
                         # "rejected an Israeli proposal", "a U.S.-backed plan"
                         for c in obj.subtree:
                             if c.i >= obj.i:
                                 break
-                            if self.tok_actor[c.i] is not None and c.dep_ != "det":
+                            if c.dep_ != "det" and (self.tok_actor[c.i] is not None or self.modifier_actor(c) is not None):
                                 target = c
                                 break
         return _Cand(
@@ -542,7 +616,7 @@ class _Coder:
             anchor=verb,
             code=pattern.code,
             evidence=f"verb:{pattern.lemma} (lexicon {pattern.id})",
-            source=self.undateline(_subject(verb)),
+            source=self.undateline(self._subject(verb)),
             target=target,
             passive=passive,
             strict=strict and slot is not None,
@@ -558,17 +632,17 @@ class _Coder:
             anchor=verb,
             code=entry.code,
             evidence=f"noun:{_lemma(noun)} after {_lemma(verb)} (lexicon {entry.id})",
-            source=self.undateline(_subject(verb)),
+            source=self.undateline(self._subject(verb)),
             target=target,
             pair=pair,
-            passive=_is_passive(verb),
+            passive=self._is_passive(verb),
         )
 
     def noun_target(self, noun: Token) -> tuple[Optional[Token], Optional[list]]:
         of_ok = _lemma(noun) in self.lex.of_target or _low(noun) in self.lex.of_target
-        for pr in _preps(noun):
+        for pr in self._preps(noun):
             lem = _lemma(pr)
-            po = _pobj(pr)
+            po = self._pobj(pr)
             if po is None:
                 continue
             if lem == "between":
@@ -583,18 +657,18 @@ class _Coder:
     # -- pass 2: frames ----------------------------------------------------
 
     def complement(self, verb: Token, comps: frozenset[str]) -> tuple[Optional[Token], Optional[str]]:
-        for c in verb.children:
+        for c in self.kids(verb):
             if c.dep_ in ("xcomp",) and "xcomp" in comps:
                 return c, "xcomp"
-        for c in verb.children:
+        for c in self.kids(verb):
             if c.dep_ == "ccomp" and "ccomp" in comps:
                 return c, "ccomp"
         if "pcomp" in comps:
-            holders = [verb] + [c for c in verb.children if c.dep_ == "dobj"]
+            holders = [verb] + [c for c in self.kids(verb) if c.dep_ == "dobj"]
             for h in holders:
-                for pr in _preps(h):
+                for pr in self._preps(h):
                     if _lemma(pr) in ("of", "against", "for", "with", "over", "from"):
-                        for c in pr.children:
+                        for c in self.kids(pr):
                             if c.dep_ == "pcomp" or (c.dep_ == "pobj" and (self.is_event_noun(c) or c.pos_ == "VERB")):
                                 return c, "pcomp"
         return None, None
@@ -608,10 +682,10 @@ class _Coder:
             if comp is None:
                 continue
             if frame.kind == "appeal" and _lemma(verb) == "call" and not any(
-                _lemma(p) in ("on", "upon") for p in _preps(verb)
+                _lemma(p) in ("on", "upon") for p in self._preps(verb)
             ):
                 continue
-            if frame.kind == "future" and _lemma(verb) in ("expect", "set", "schedule", "slate") and not _is_passive(verb):
+            if frame.kind == "future" and _lemma(verb) in ("expect", "set", "schedule", "slate") and not self._is_passive(verb):
                 continue
             return frame, comp
         return None, None
@@ -619,11 +693,11 @@ class _Coder:
     def apply_frames(self, cands: dict[int, _Cand]) -> dict[int, _Cand]:
         # innermost frames first, so "vowed to threaten" composes from the inside out
         frame_verbs = []
-        for tok in self.doc:
-            if _lemma(tok) in self.lex.frames and (tok.pos_ in ("VERB", "AUX", "ADJ") or tok.tag_.startswith("VB")):
-                frame, comp = self.frame_for(tok)
-                if frame is not None and frame.absorb:
-                    frame_verbs.append((tok, frame, comp))
+        for i in self.frame_idx:
+            tok = self.doc[i]
+            frame, comp = self.frame_for(tok)
+            if frame is not None and frame.absorb:
+                frame_verbs.append((tok, frame, comp))
         frame_verbs.sort(key=lambda x: -sum(1 for _ in x[0].ancestors))
         for verb, frame, comp in frame_verbs:
             inner = cands.get(comp.i)
@@ -637,13 +711,13 @@ class _Coder:
                     self.consumed.add(comp.i)
             own = cands.get(verb.i)
             # the frame's own object: "urged Beijing to", "warned Putin against", "called on X to"
-            target = _object(verb) if not _is_passive(verb) else None
+            target = self._object(verb) if not self._is_passive(verb) else None
             if target is not None and self.actor_of(target) is None:
                 target = None
             if target is None:
-                for pr in _preps(verb):
+                for pr in self._preps(verb):
                     if _lemma(pr) in ("on", "upon", "to", "with") and frame.kind in ("appeal", "demand", "threat"):
-                        po = _pobj(pr)
+                        po = self._pobj(pr)
                         if po is not None and self.actor_of(po) is not None:
                             target = po
                             break
@@ -673,7 +747,7 @@ class _Coder:
                 anchor=inner.anchor if inner is not None else verb,
                 code=code,
                 evidence=evidence,
-                source=self.undateline(_subject(verb)),
+                source=self.undateline(self._subject(verb)),
                 target=target,
                 pair=inner.pair if inner is not None and target is None else None,
                 passive=False,
@@ -685,32 +759,35 @@ class _Coder:
     # -- pass 3: nominal events ------------------------------------------
 
     def nominal_cands(self, cands: dict[int, _Cand]) -> None:
-        for tok in self.doc:
-            if tok.pos_ not in ("NOUN", "PROPN") or tok.i in self.consumed or tok.i in cands:
+        for i in self.noun_idx:
+            tok = self.doc[i]
+            if tok.i in self.consumed or tok.i in cands:
                 continue
             entry = self.noun_entry(tok)
             if entry is None:
                 continue
-            if any(c.dep_ == "det" and _low(c) in NEGATING_DETS for c in tok.children):
+            if any(c.dep_ == "det" and _low(c) in NEGATING_DETS for c in self.kids(tok)):
                 continue
             source = None
-            for c in tok.children:
+            for c in self.kids(tok):
                 if c.dep_ in ("poss",) and self.actor_of(c) is not None:
                     source = c
                     break
             if source is None:
-                for pr in _preps(tok):
+                for pr in self._preps(tok):
                     if _lemma(pr) == "by":
-                        po = _pobj(pr)
+                        po = self._pobj(pr)
                         if po is not None and self.actor_of(po) is not None:
                             source = po
                             break
             if source is None:
-                for c in tok.children:
+                for c in self.kids(tok):
                     if c.dep_ in ("amod", "compound", "nmod") and self.tok_actor[c.i] is not None:
                         source = c
                         break
             target, pair = self.noun_target(tok)
+            if tok.dep_ in ("dobj", "pobj", "nsubjpass") and (tok.head.i in cands or tok.head.head.i in cands):
+                continue  # the object of a coded event ("criticised the cooperation between ..."), not an event of its own
             if pair is not None and source is None:
                 cands[tok.i] = _Cand(head=tok, anchor=tok, code=entry.code, evidence=f"noun:{_lemma(tok)} between (lexicon {entry.id})", pair=pair)
                 continue
@@ -734,7 +811,7 @@ class _Coder:
         cur = tok
         via = None  # how we reached cur from below
         for _ in range(12):
-            for c in cur.children:
+            for c in self.kids(cur):
                 dep = c.dep_
                 if dep == "neg" and via in (None, "xcomp"):
                     negated = True
@@ -751,8 +828,8 @@ class _Coder:
                 elif dep == "mark" and via in (None, "conj", "xcomp") and _low(c) in CONDITIONAL_MARKS:
                     hypothetical = True
                 elif dep == "advcl" and via in (None, "xcomp", "conj") and cur is not tok or (dep == "advcl" and via is None):
-                    if any(m.dep_ == "mark" and _low(m) in ("if", "unless") for m in c.children):
-                        if would or any(a.dep_ == "aux" and _low(a) in WOULD_AUX | HYPOTHETICAL_AUX for a in cur.children):
+                    if any(m.dep_ == "mark" and _low(m) in ("if", "unless") for m in self.kids(c)):
+                        if would or any(a.dep_ == "aux" and _low(a) in WOULD_AUX | HYPOTHETICAL_AUX for a in self.kids(cur)):
                             hypothetical = True
             if cur.dep_ == "ROOT" or cur.head is cur:
                 break
@@ -763,10 +840,10 @@ class _Coder:
                 comp_dep = "pcomp" if dep in ("pcomp", "pobj") else dep
                 for frame in frames:
                     if comp_dep in frame.comp or (dep == "dobj" and frame.kind == "deny"):
-                        if frame.kind == "future" and _lemma(gov) in ("expect", "set", "schedule", "slate") and not _is_passive(gov):
+                        if frame.kind == "future" and _lemma(gov) in ("expect", "set", "schedule", "slate") and not self._is_passive(gov):
                             continue
                         inner = frame.inner
-                        if frame.kind == "speech" and any(c.dep_ == "neg" for c in gov.children):
+                        if frame.kind == "speech" and any(c.dep_ == "neg" for c in self.kids(gov)):
                             negated = True  # "has not confirmed that it carried out the strike"
                         if inner == "negated":
                             negated = True
@@ -807,6 +884,7 @@ class _Coder:
         cands = self.triggers()
         cands = self.apply_frames(cands)
         self.nominal_cands(cands)
+        self.cand_roots = {i: c.code[:2] for i, c in cands.items()}
         events: list[Event] = []
         for i in sorted(cands):
             events.extend(self.emit(cands[i]))
@@ -814,8 +892,8 @@ class _Coder:
 
     def emit(self, cand: _Cand) -> list[Event]:
         head = cand.head
-        if head.dep_ == "advcl" and any(c.dep_ == "aux" and c.tag_ == "TO" for c in head.children) and not any(
-            c.dep_ in SUBJECT_DEPS for c in head.children
+        if head.dep_ == "advcl" and any(c.dep_ == "aux" and c.tag_ == "TO" for c in self.kids(head)) and not any(
+            c.dep_ in SUBJECT_DEPS for c in self.kids(head)
         ):
             return []  # a purpose clause ("summoned the envoy to protest"): part of the main event
         code = cand.code
@@ -838,7 +916,7 @@ class _Coder:
                 if root == "17" and sources:
                     country = sources[0].country
                 else:
-                    named = self.sentence_targets.get(head.sent.start)
+                    named = self.sentence_targets.get(self.sent_of(head).start)
                     country = named.country if named is not None else self.event_country(cand)
                 people = self.people_actor(cand.target, country)
                 targets = [people] if people is not None else []
@@ -847,6 +925,9 @@ class _Coder:
                 where = self.default_target(head, frozenset({"in", "inside", "across"}))
                 if where is not None:
                     targets = self.actors_of(where) or [self.place_actor(p) for p in [self.place_of(where)] if p]
+            if not targets and self.is_event_noun(cand.target):
+                _, between = self.noun_target(cand.target)
+                targets = [a for t in (between or ()) for a in self.actors_of(t)]
             if not targets and self.is_event_noun(cand.target):
                 prior = self.anaphor(cand.target, sources[0] if sources else None)
                 targets = [prior] if prior is not None else []
@@ -871,6 +952,9 @@ class _Coder:
             return []
         if root in ("01", "04") and all(t is None for _, t in pairs):
             return []
+        if root == "18" and head.dep_ == "advcl" and self.cand_roots.get(head.head.i) == "19" and cand.target is not None \
+                and self.lex.people.get(_lemma(cand.target)) == "MIL":
+            return []  # "clashed ..., killing 20 troops": casualties of the fight itself
         negated, modality = self.context(head)
         if cand.future and modality in ("asserted", "reported"):
             modality = "future"
@@ -879,15 +963,16 @@ class _Coder:
             code = self.intent.code_for(code) or code
         entry = cameo.lookup(code)
         kind, mode = cameo.plover(code)
-        sent = head.sent
+        sent = self.sent_of(head)
         date, date_source = _times.time_for(self.doc, sent, cand.anchor)
         place = _places.place_for(self.doc, sent, cand.anchor)
         place_ref = place.ref() if place is not None and hasattr(place, "ref") else None
         span = self.span_of(cand, sent)
+        self.emitted[head.i] = entry.root
         out = []
         for src, tgt in pairs:
             if not negated and modality != "hypothetical" and src.id:
-                obj = _object(head) if head.pos_ in ("VERB", "AUX") else head
+                obj = self._object(head) if head.pos_ in ("VERB", "AUX") else head
                 self.history.append((sent.start, entry.root, src, _lemma(obj) if obj is not None else ""))
             if tgt is not None and tgt.id:
                 self.sentence_targets[sent.start] = tgt

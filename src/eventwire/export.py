@@ -26,7 +26,6 @@ import io
 import json
 from typing import IO, Any, Iterator, Optional
 
-from .models import Analysis
 
 PAGE = 500
 FORMATS = ("jsonl", "csv", "parquet", "gdelt")
@@ -94,84 +93,19 @@ def iter_records(store) -> Iterator[dict[str, Any]]:
 
     Each record also carries ``url`` and ``source`` when the article has them.
     """
-    db = store.db
-    for art in _pages(db, "SELECT * FROM articles WHERE id > ? ORDER BY id"):
-        yield record_of(db, art)
+    for art in _pages(store.db, "SELECT id, url, source FROM articles WHERE id > ? ORDER BY id"):
+        yield record_of(store, art)
 
 
-def record_of(db, art: dict[str, Any]) -> dict[str, Any]:
-    pk = art["id"]
-    actors = [
-        {
-            "id": a["local_id"], "name": a["name"], "code": a["code"], "country": a["country"],
-            "sector": a["sector"], "kind": a["kind"], "mentions": json.loads(a["mentions"] or "[]"),
-        }
-        for a in db.query("SELECT * FROM actors WHERE article = ? ORDER BY id", (pk,))
-    ]
-    quotes = []
-    for q in db.query("SELECT * FROM quotes WHERE article = ? ORDER BY ordinal", (pk,)):
-        speaker = None
-        if q["speaker_name"] is not None:
-            ms = q["speaker_mention_start"]
-            speaker = {
-                "name": q["speaker_name"], "code": q["speaker_code"], "actor": q["speaker_actor"],
-                "mention": q["speaker_mention"],
-                "mention_span": None if ms is None else [ms, q["speaker_mention_end"]],
-            }
-        quote = {"text": q["text"], "kind": q["kind"], "span": [q["start_char"], q["end_char"]],
-                 "cue": q["cue"], "speaker": speaker}
-        if q["in_title"]:
-            quote["in_title"] = True
-        quotes.append(quote)
-    events = [_event_record(e) for e in db.query("SELECT * FROM events WHERE article = ? ORDER BY ordinal", (pk,))]
-    places = []
-    for p in db.query("SELECT * FROM places WHERE article = ? ORDER BY id", (pk,)):
-        place = {"name": p["name"], "country": p["country"], "lat": p["lat"], "lon": p["lon"],
-                 "feature": p["feature"], "span": [p["start_char"], p["end_char"]]}
-        if p["in_title"]:
-            place["in_title"] = True
-        places.append(place)
-    times = []
-    for t in db.query("SELECT * FROM times WHERE article = ? ORDER BY id", (pk,)):
-        time = {"text": t["text"], "value": t["value"], "span": [t["start_char"], t["end_char"]]}
-        if t["in_title"]:
-            time["in_title"] = True
-        times.append(time)
-    record = Analysis.from_dict(
-        {
-            "id": art["article_id"], "title": art["title"], "published": art["published"],
-            "language": art["language"], "actors": actors, "quotes": quotes, "events": events,
-            "places": places, "times": times,
-            "tone": {"score": art["tone_score"] or 0.0, "positive": art["tone_positive"] or 0.0,
-                     "negative": art["tone_negative"] or 0.0},
-        }
-    ).to_dict()
+def record_of(store, art: dict[str, Any]) -> dict[str, Any]:
+    """The contract record of one ``articles`` row, with its ``url`` and ``source``."""
+    from .store.queries import load_analysis
+
+    record = load_analysis(store, art["id"]).to_dict()
     for key in ("url", "source"):
         if art.get(key):
             record[key] = art[key]
     return record
-
-
-def _event_record(e: dict[str, Any]) -> dict[str, Any]:
-    target = None
-    if e["target_code"] is not None:
-        target = {"name": e["target_name"], "code": e["target_code"], "actor": e["target_actor"],
-                  "country": e["target_country"]}
-    place = None
-    if e["place_name"] is not None:
-        place = {"name": e["place_name"], "country": e["place_country"], "lat": e["place_lat"], "lon": e["place_lon"]}
-    out = {
-        "source": {"name": e["source_name"], "code": e["source_code"], "actor": e["source_actor"],
-                   "country": e["source_country"]},
-        "target": target, "cameo": e["cameo"], "root": e["root"], "plover": e["plover"], "mode": e["mode"],
-        "goldstein": e["goldstein"], "quad_class": e["quad_class"], "date": e["date"],
-        "date_source": e["date_source"], "place": place, "negated": bool(e["negated"]),
-        "modality": e["modality"], "sentence": e["sentence"], "span": [e["start_char"], e["end_char"]],
-        "evidence": e["evidence"],
-    }
-    if e["in_title"]:
-        out["in_title"] = True
-    return out
 
 
 def write_jsonl(store, out: IO[str]) -> int:
@@ -188,7 +122,7 @@ def write_jsonl(store, out: IO[str]) -> int:
 def _table_query(table: str) -> tuple[str, tuple[str, ...]]:
     if table == "events":
         cols = EVENT_COLUMNS
-        select = ", ".join(f"a.article_id AS article_id" if c == "article_id" else f"{_PREFIX.get(c, 'e.')}{c} AS {c}" for c in cols)
+        select = ", ".join(f"{_PREFIX.get(c, 'e.')}{c} AS {c}" for c in cols)
         return f"SELECT e.id AS id, {select} FROM events e JOIN articles a ON a.id = e.article WHERE e.id > ? ORDER BY e.id", cols
     if table == "quotes":
         cols = QUOTE_COLUMNS

@@ -42,8 +42,10 @@ _DASHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u2010": "-", "\u2011": 
 
 def name_key(text: str) -> str:
     """The folded form names are matched by: ``"the U.S."`` -> ``"us"``, ``"Zürich"`` -> ``"zurich"``."""
-    text = unicodedata.normalize("NFKD", text.translate(_DASHES))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).replace(".", "")
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text.translate(_DASHES))
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.replace(".", "")
     text = " ".join(text.split()).casefold()
     if text.startswith("the "):
         text = text[4:]
@@ -55,8 +57,8 @@ class Entry(NamedTuple):
 
     name: str
     country: Optional[str]
-    lat: float
-    lon: float
+    lat: Optional[float]  # None only for a few territories without a city in the data
+    lon: Optional[float]
     feature: str
     population: int = 0
     admin1: str = ""
@@ -203,7 +205,8 @@ def _load(directory: Optional[str]) -> Gazetteer:
     # countries: iso2 iso3 name lat lon population capital neighbours aliases demonyms
     for row in _rows(base / "countries.tsv"):
         code2, code3, name, lat, lon, pop = row[0], row[1], row[2], row[3], row[4], row[5]
-        entry = Entry(name, code3, float(lat or 0), float(lon or 0), "country", int(pop or 0), "", code3)
+        entry = Entry(name, code3, float(lat) if lat else None, float(lon) if lon else None, "country",
+                      int(pop or 0), "", code3)
         countries[code3] = entry
         iso2[code2] = code3
         capitals[code3] = name_key(row[6])
@@ -218,7 +221,7 @@ def _load(directory: Optional[str]) -> Gazetteer:
     # us_states: name country lat lon feature code
     for row in _rows(base / "us_states.tsv"):
         add(Entry(row[0], row[1], float(row[2]), float(row[3]), row[4], 0, row[5], "us:" + row[5]), ())
-    # cities: id name country lat lon population admin1 keys (main name first, already folded).
+    # cities: id name country lat lon population admin1 keys ("main|main;variant|variant", folded).
     # The hot loop of the load: rows stay raw until looked up (see Gazetteer.entry).
     setdefault = names.setdefault
     with open(base / "cities.tsv", encoding="utf-8") as fh:
@@ -227,10 +230,12 @@ def _load(directory: Optional[str]) -> Gazetteer:
         row = line.split("\t")
         idx = len(entries)
         entries.append(row)
-        keys = row[7].split("|")
-        setdefault(keys[0], []).append((idx, False))
-        for key in keys[1:]:
-            setdefault(key, []).append((idx, True))
+        mains, _, variants = row[7].partition(";")
+        for key in mains.split("|"):
+            setdefault(key, []).append((idx, False))
+        if variants:
+            for key in variants.split("|"):
+                setdefault(key, []).append((idx, True))
     log.info("gazetteer: %d entries, %d names", len(entries), len(names))
     return Gazetteer(entries, names, demonyms, countries, iso2, capitals)
 

@@ -147,6 +147,7 @@ class DaskRunner:
         batch_size: int = DEFAULT_BATCH,
         max_inflight: Optional[int] = None,
         memory_limit: str = "auto",
+        connect_timeout: float = 10.0,
     ):
         if (address is None) == (workers is None):
             raise ValueError("give either a scheduler address or a number of workers")
@@ -156,6 +157,7 @@ class DaskRunner:
         self.batch_size = batch_size
         self.max_inflight = max_inflight
         self.memory_limit = memory_limit
+        self.connect_timeout = connect_timeout
         self.client = None
         self.cluster = None
 
@@ -173,7 +175,7 @@ class DaskRunner:
                 )
                 self.client = Client(self.cluster)
             else:
-                self.client = Client(self.address, timeout="30s")
+                self.client = Client(self.address, timeout=f"{self.connect_timeout}s")
         except (OSError, TimeoutError) as exc:
             self.close()
             raise EventwireError(f"cannot reach the Dask scheduler {self.address or ''}: {exc}", code="E401") from None

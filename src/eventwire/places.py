@@ -74,11 +74,10 @@ class _Mention:
     best: Optional[Entry] = None
 
 
-def _window_key(doc: Doc, i: int, j: int) -> str:
-    """Folded name of tokens ``i..j-1`` (possessive "'s" dropped)."""
+def _window_key(doc: Doc, text: str, i: int, j: int) -> str:
+    """Folded name of tokens ``i..j-1``. ``text`` is ``doc.text`` (which spaCy rebuilds on each access)."""
     end = doc[j - 1]
-    text = doc.text[doc[i].idx : end.idx + len(end.text)]
-    return name_key(text)
+    return name_key(text[doc[i].idx : end.idx + len(end.text)])
 
 
 def _capitalised(token: Token) -> bool:
@@ -98,7 +97,7 @@ def _usable(cands: list[Candidate], surface: str) -> list[Candidate]:
     return [c for c in cands if not (c.alias and c.entry.feature == "city" and c.entry.population < ALIAS_MIN_POPULATION)]
 
 
-def _match_at(doc: Doc, gaz: Gazetteer, i: int, limit: int) -> tuple[int, list[Candidate], str]:
+def _match_at(doc: Doc, text: str, gaz: Gazetteer, i: int, limit: int) -> tuple[int, list[Candidate], str]:
     """Longest gazetteer name starting at token ``i`` and ending before ``limit``."""
     for j in range(min(limit, i + MAX_WINDOW, i + gaz.max_tokens), i, -1):
         last = doc[j - 1]
@@ -106,10 +105,10 @@ def _match_at(doc: Doc, gaz: Gazetteer, i: int, limit: int) -> tuple[int, list[C
             continue
         if any("\n" in doc[k].text for k in range(i, j)):
             continue
-        key = _window_key(doc, i, j)
+        key = _window_key(doc, text, i, j)
         cands = gaz.lookup_key(key)
         if cands:
-            cands = _usable(cands, doc.text[doc[i].idx : last.idx + len(last.text)])
+            cands = _usable(cands, text[doc[i].idx : last.idx + len(last.text)])
         if cands:
             return j, cands, key
     return i, [], ""
@@ -119,17 +118,17 @@ def _best(gaz: Gazetteer, cands: list[Candidate], context=None) -> Entry:
     return gaz.rank(cands, context)[0].entry
 
 
-def _with_suffix(doc: Doc, gaz: Gazetteer, i: int, j: int, rules: PlaceRules):
+def _with_suffix(doc: Doc, text: str, gaz: Gazetteer, i: int, j: int, rules: PlaceRules):
     """'Leningrad' + 'region' -> the 'Leningrad region' entry, when there is one."""
     if j < len(doc) and doc[j].lower_ in rules.suffixes:
-        key = _window_key(doc, i, j + 1)
+        key = _window_key(doc, text, i, j + 1)
         cands = gaz.lookup_key(key)
         if cands:
             return j + 1, cands, key
     return None
 
 
-def _collect(doc: Doc, gaz: Gazetteer, rules: PlaceRules) -> list[_Mention]:
+def _collect(doc: Doc, text: str, gaz: Gazetteer, rules: PlaceRules) -> list[_Mention]:
     mentions: list[_Mention] = []
     taken = [False] * len(doc)
 
@@ -157,13 +156,13 @@ def _collect(doc: Doc, gaz: Gazetteer, rules: PlaceRules) -> list[_Mention]:
         return word in ("and", "or", ",") and k >= 1 and taken[k - 1]
 
     # The dateline's places ("BEIJING/TAIPEI, April 10 (Reuters) -").
-    dl = find_dateline(doc)
+    dl = find_dateline(doc, text)
     if dl is not None:
-        for text, start, end in dl.places:
-            cands = gaz.lookup(text)
+        for name, start, end in dl.places:
+            cands = gaz.lookup(name)
             span = doc.char_span(start, end, alignment_mode="expand")
             if cands and span is not None:
-                add(span.start, span.end, cands, name_key(text))
+                add(span.start, span.end, cands, name_key(name))
         span = doc.char_span(dl.span[0], dl.span[1], alignment_mode="expand")
         if span is not None:
             for k in range(span.start, span.end):
@@ -185,10 +184,10 @@ def _collect(doc: Doc, gaz: Gazetteer, rules: PlaceRules) -> list[_Mention]:
             if taken[i] or doc[i].lower_ == "the":
                 i += 1
                 continue
-            j, cands, key = _match_at(doc, gaz, i, ent.end)
+            j, cands, key = _match_at(doc, text, gaz, i, ent.end)
             if cands:
                 name_end = j
-                suffixed = _with_suffix(doc, gaz, i, j, rules)
+                suffixed = _with_suffix(doc, text, gaz, i, j, rules)
                 if suffixed:
                     j, cands, key = suffixed
                 found.append((i, j, cands, key, name_end))
@@ -215,7 +214,10 @@ def _collect(doc: Doc, gaz: Gazetteer, rules: PlaceRules) -> list[_Mention]:
             continue
         ent = label_of[i]
         limit = ent.end if ent is not None else n
-        j, cands, key = _match_at(doc, gaz, i, limit)
+        j, cands, key = _match_at(doc, text, gaz, i, limit)
+        # Without spaCy's GPE/LOC label, a city must be named by its main name: GeoNames'
+        # variants include translations ("White House" is a name of Casablanca).
+        cands = [c for c in cands if not (c.alias and c.entry.feature == "city")]
         if not cands:
             i += 1
             continue
@@ -233,7 +235,7 @@ def _collect(doc: Doc, gaz: Gazetteer, rules: PlaceRules) -> list[_Mention]:
             ok = whole and relabel and key not in person_words
         if ok:
             name_end = j
-            suffixed = _with_suffix(doc, gaz, i, j, rules)
+            suffixed = _with_suffix(doc, text, gaz, i, j, rules)
             if suffixed:
                 j, cands, key = suffixed
             add(i, j, cands, key, name_end)
@@ -253,9 +255,9 @@ def _capital_name(gaz: Gazetteer, country: Entry) -> str:
     return gaz.capitals.get(country.country, "")
 
 
-def _pair(doc: Doc, gaz: Gazetteer, a: _Mention, b: _Mention) -> None:
+def _pair(text: str, gaz: Gazetteer, a: _Mention, b: _Mention) -> None:
     """'Atlanta, Georgia' / 'Geneva, Switzerland': the second names the first's country or state."""
-    if doc.text[a.end : b.start] not in (", ", ","):
+    if text[a.end : b.start] not in (", ", ","):
         return
     for cb in gaz.rank(b.cands):
         eb = cb.entry
@@ -287,9 +289,9 @@ def _context(doc: Doc, gaz: Gazetteer, mentions: list[_Mention]) -> tuple[Counte
     return votes, by_key
 
 
-def resolve_mentions(doc: Doc, gaz: Gazetteer, mentions: list[_Mention]) -> list[Place]:
+def resolve_mentions(doc: Doc, text: str, gaz: Gazetteer, mentions: list[_Mention]) -> list[Place]:
     for a, b in zip(mentions, mentions[1:]):
-        _pair(doc, gaz, a, b)
+        _pair(text, gaz, a, b)
     for m in mentions:
         m.best = m.fixed or _best(gaz, m.cands)
     votes, by_key = _context(doc, gaz, mentions)
@@ -309,8 +311,9 @@ def resolve_mentions(doc: Doc, gaz: Gazetteer, mentions: list[_Mention]) -> list
 def annotate_places(doc: Doc) -> Doc:
     gaz = load_gazetteer()
     rules = place_rules()
-    mentions = _collect(doc, gaz, rules)
-    places = resolve_mentions(doc, gaz, mentions)
+    text = doc.text
+    mentions = _collect(doc, text, gaz, rules)
+    places = resolve_mentions(doc, text, gaz, mentions)
     doc._.places = places
     dl = doc._.dateline
     if dl is not None and dl.place is None:

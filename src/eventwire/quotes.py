@@ -143,7 +143,8 @@ def _flank_role(text: str, pos: int, length: int, glyph_role: str, single: bool)
         # An apostrophe inside a word (it’s, O’Brien) or a possessive (countries’ ties)
         if prev.isalnum() and nxt.isalnum():
             return None
-        if glyph_role == CLOSE and prev.lower() == "s" and nxt == " ":
+        after = text[pos + length : pos + length + 2]
+        if glyph_role == CLOSE and prev.lower() == "s" and len(after) == 2 and after[0] == " " and after[1].isalnum():
             return None
         if glyph_role in (CLOSE, EITHER) and not prev.isalnum() and nxt.isdigit():
             return None  # ’90s
@@ -411,9 +412,9 @@ class _QuoteFinder:
             words = words[1:]
         return words
 
-    def fullest(self, words: list[str]) -> str:
+    def fullest(self, words: list[str], in_title: bool = False) -> str:
         name = " ".join(words)
-        if len(words) > 1:
+        if len(words) > 1 and in_title:
             # "Ben Carson Defends" (a headline in title case) holds a known name
             lower = [w.lower() for w in words]
             known = [v for v in set(self.names.values()) if len(v.split()) > 1]
@@ -459,9 +460,10 @@ class _QuoteFinder:
                     pc = [c for c in child.children if c.dep_ == "pcomp"]
                     if pc:
                         return pc[0], False
-        if lemma in self.cues.gerund:
-            for child in verb.children:
-                if child.dep_ in ("xcomp", "dobj") and child.tag_ == "VBG":
+        for child in verb.children:
+            # "denied having ...", and "said helping Ukraine was ..." as the parser reads it
+            if child.dep_ in ("xcomp", "dobj") and child.tag_ == "VBG" and child.i > verb.i:
+                if lemma in self.cues.gerund or (child.dep_ == "xcomp" and lemma in self.cues.reporting and any(c.dep_ in ("ccomp", "dobj") for c in child.children)):
                     return child, False
         # "said in a statement that ...": the clause hangs off the noun
         for child in verb.children:
@@ -516,7 +518,10 @@ class _QuoteFinder:
             subj = [c for c in subj if not self.in_dateline(c) or self._appos_child(c) is not None]
             if subj:
                 before = [c for c in subj if c.i < node.i]
-                return before[-1] if before else subj[0]
+                found = before[-1] if before else subj[0]
+                if found.lower_ in ("which", "who", "that") and node.dep_ == "relcl":
+                    return node.head  # "the Commission, which said ..."
+                return found
             if node.dep_ == "acl" and node.tag_ in ("VBD", "VBZ") and not self.in_region(node.head):
                 return node.head  # a finite verb the parser hung on its own subject
             if node.head is node:
@@ -525,6 +530,9 @@ class _QuoteFinder:
                 node = node.head  # "X said A and warned B" with both as complements
                 continue
             if node.dep_ == "conj":
+                left = self._left_np(node)
+                if left is not None:
+                    return left  # "... and Putin told him ..." parsed without a subject
                 head = node.head
                 # "X said A and warned that B" parsed as a conjunct inside A
                 if not self.cues.is_cue(head) and head.dep_ == "ccomp" and self.cues.is_cue(head.head):
@@ -936,7 +944,7 @@ class _QuoteFinder:
                 return None
             if len(words) == 1 and words[0].isupper() and words[0] in self.acronyms:
                 return self._make(self.acronyms[words[0]], np, actor)
-            name = self.fullest(words)
+            name = self.fullest(words, in_title=np.start_char < (self.doc._.body_start or 0))
             if actor is not None and actor.kind == "person":
                 theirs = {w.lower() for w in re.split(r"[\s-]+", actor.name)}
                 if {w.lower() for w in re.split(r"[\s-]+", name)} & theirs:

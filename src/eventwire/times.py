@@ -139,12 +139,15 @@ class DatelineMatch:
     agency: Optional[str]
 
 
-def find_dateline(doc: Doc) -> Optional[DatelineMatch]:
-    """The dateline at the start of the body ("KYIV, March 14 (Reuters) - "), doc offsets."""
+def find_dateline(doc: Doc, text: Optional[str] = None) -> Optional[DatelineMatch]:
+    """The dateline at the start of the body ("KYIV, March 14 (Reuters) - "), doc offsets.
+
+    ``text``: ``doc.text`` if the caller has it (spaCy rebuilds it on each access).
+    """
     if doc._.body_offset:
         return None
     start = doc._.body_start
-    head = doc.text[start : start + 160]
+    head = (text if text is not None else doc.text)[start : start + 160]
     m = _DATELINE.match(head)
     if m is None or len(m.group("place")) < 2:
         return None
@@ -275,8 +278,9 @@ class _Cand:
 
 
 class _Normaliser:
-    def __init__(self, doc: Doc, ref: Optional[dt.date], rules: TimeRules):
+    def __init__(self, doc: Doc, ref: Optional[dt.date], rules: TimeRules, text: Optional[str] = None):
         self.doc = doc
+        self.text = text if text is not None else doc.text
         self.ref = ref
         self.rules = rules
 
@@ -358,9 +362,9 @@ class _Normaliser:
             c.value = f"{int(g['year'])}-{month:02d}"
             return
         if not g.get("mod") and not g.get("rel"):
-            before = self.doc.text[max(0, c.start - 20) : c.start].split()
+            before = self.text[max(0, c.start - 20) : c.start].split()
             prev = before[-1].lower().rstrip(",") if before else ""
-            after = self.doc.text[c.end : c.end + 2]
+            after = self.text[c.end : c.end + 2]
             if prev not in self.rules.month_cues and after != "'s":
                 c.keep = False
                 return
@@ -463,7 +467,7 @@ class _Normaliser:
         name = g["season"].lower()
         rel = (g.get("rel") or "").lower()
         if not rel and not g.get("year"):
-            before = self.doc.text[max(0, c.start - 12) : c.start].split()
+            before = self.text[max(0, c.start - 12) : c.start].split()
             if not before or before[-1].lower() not in ("in", "since", "by", "until", "during", "through", "of"):
                 c.keep = False
                 return
@@ -514,7 +518,7 @@ class _Normaliser:
             c.keep = False
             return
         if label != "DATE" and not c.groups.get("mod"):
-            before = doc.text[max(0, c.start - 15) : c.start].split()
+            before = self.text[max(0, c.start - 15) : c.start].split()
             prev = before[-1].lower() if before else ""
             if prev not in self.rules.year_cues:
                 c.keep = False
@@ -569,11 +573,11 @@ def _select(cands: list[_Cand]) -> list[_Cand]:
 
 
 def extract_times(doc: Doc, ref: Optional[dt.date], rules: Optional[TimeRules] = None,
-                  skip: Optional[tuple[int, int]] = None) -> list[TimeExpr]:
+                  skip: Optional[tuple[int, int]] = None, text: Optional[str] = None) -> list[TimeExpr]:
     """All time expressions of ``doc`` normalised against ``ref`` (doc offsets, text order)."""
     rules = rules or time_rules()
-    text = doc.text
-    norm = _Normaliser(doc, ref, rules)
+    text = text if text is not None else doc.text
+    norm = _Normaliser(doc, ref, rules, text)
     cands = [c for c in _candidates(text, rules) if skip is None or c.end <= skip[0] or c.start >= skip[1]]
     # Validate candidates that may not be dates before choosing among overlaps.
     handlers: dict[str, Callable] = {
@@ -661,13 +665,14 @@ def reference_date(doc: Doc, dateline_value: Optional[str]) -> Optional[dt.date]
 @Language.component("eventwire_times", assigns=["doc._.times", "doc._.dateline"])
 def annotate_times(doc: Doc) -> Doc:
     rules = time_rules()
-    dl = find_dateline(doc)
+    text = doc.text
+    dl = find_dateline(doc, text)
     dl_time = None
     if dl is not None and dl.date is not None:
         text, start, end = dl.date
         dl_time = _dateline_time(doc, text, start, end, rules)
     ref = reference_date(doc, dl_time.value if dl_time else None)
-    times = extract_times(doc, ref, rules, skip=dl.span if dl else None)
+    times = extract_times(doc, ref, rules, skip=dl.span if dl else None, text=text)
     if dl_time is not None:
         times = sorted([dl_time, *times], key=lambda t: t.span)
     doc._.times = times
@@ -683,7 +688,7 @@ def _dateline_time(doc: Doc, text: str, start: int, end: int, rules: TimeRules) 
     value = None
     if m and m.group("mon") in rules.months:
         month, day = rules.months[m.group("mon")], int(m.group("day"))
-        norm = _Normaliser(doc, doc._.published, rules)
+        norm = _Normaliser(doc, doc._.published, rules, "")
         year = int(m.group("year")) if m.group("year") else norm.pick_year(month, day, None)
         d = _safe_date(year, month, day) if year else None
         value = d.isoformat() if d else None

@@ -22,9 +22,9 @@ from fastapi.staticfiles import StaticFiles
 from .. import __version__
 from ..errors import StoreError
 from ..store import open_store
-from .deps import LazyAnalyzer, ResponseCache, StorePool, Writer
+from .deps import LazyAnalyzer, ResponseCache, ResponseCacheMiddleware, StorePool, Writer
 from .errors import install_handlers
-from .routes import router
+from .routes import analyze, router
 from .security import BodyLimitMiddleware, SecurityHeadersMiddleware
 from .settings import ApiSettings
 
@@ -117,6 +117,8 @@ def create_app(
             )
 
     app.include_router(router, prefix="/api")
+    # The name for it; documented once, under /api/analyze.
+    app.add_api_route("/analyze", analyze, methods=["POST"], include_in_schema=False)
 
     if settings.dashboard:
         folder = dashboard_dir()
@@ -128,6 +130,7 @@ def create_app(
             return FileResponse(str(index), media_type="text/html; charset=utf-8", headers={"Cache-Control": "no-cache"})
 
     # Outermost last: the body limit runs before anything reads the body.
+    app.add_middleware(ResponseCacheMiddleware, cache=app.state.cache)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -12,7 +12,7 @@ from typing import Any, AsyncIterator, Callable, Optional
 import anyio.to_thread
 from fastapi import Request
 
-from ..store import Store, open_store
+from ..store import Store, open_store, queries_web
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,9 @@ class StorePool:
         self.release(self._open())
 
     def _open(self) -> Store:
-        return self._opener(self.url, readonly=True)
+        store = self._opener(self.url, readonly=True)
+        queries_web.tune_for_reading(store)
+        return store
 
     def acquire(self) -> Store:
         try:
@@ -127,11 +129,10 @@ class LazyAnalyzer:
 
 
 class ResponseCache:
-    """Recent answers of the aggregate endpoints (network, actors, ties, summary).
+    """Recent answers of the read endpoints, reused for ``ttl`` seconds at most.
 
-    Those scan the whole store and every dashboard visit asks for the same ones. An
-    answer is reused for ``ttl`` seconds at most, and writes through this app clear
-    the cache; another process writing to the store is seen within ``ttl``.
+    Writes through this app clear it; another process writing to the store is seen
+    within ``ttl``. ``ttl=0`` turns it off.
     """
 
     def __init__(self, ttl: float = 5.0, size: int = 256):
@@ -165,3 +166,48 @@ class ResponseCache:
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+
+
+_CACHED_PREFIX = "/api/"
+_NOT_CACHED = ("/api/health",)
+
+
+class ResponseCacheMiddleware:
+    """Serve repeated ``GET /api/...`` requests from :class:`ResponseCache`.
+
+    The key is the path, the query string and whether CSV was asked for in the
+    ``Accept`` header; only 200 answers are kept. Answers carry ``X-Cache: hit|miss``.
+    """
+
+    def __init__(self, app, cache: ResponseCache):
+        self.app = app
+        self.cache = cache
+
+    async def __call__(self, scope, receive, send) -> None:
+        path = scope.get("path", "")
+        if (scope["type"] != "http" or scope.get("method") != "GET" or not path.startswith(_CACHED_PREFIX)
+                or path in _NOT_CACHED or self.cache.ttl <= 0):
+            await self.app(scope, receive, send)
+            return
+        accept = dict(scope.get("headers", ())).get(b"accept", b"")
+        key = (path, scope.get("query_string", b""), b"text/csv" in accept and b"application/json" not in accept)
+        hit = self.cache.get(key)
+        if hit is not None:
+            status, headers, body = hit
+            await send({"type": "http.response.start", "status": status, "headers": [*headers, (b"x-cache", b"hit")]})
+            await send({"type": "http.response.body", "body": body})
+            return
+        start: dict = {}
+        chunks: list[bytes] = []
+
+        async def capture(message) -> None:
+            if message["type"] == "http.response.start":
+                start.update(message)
+                message = {**message, "headers": [*message.get("headers", ()), (b"x-cache", b"miss")]}
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body") and start.get("status") == 200:
+                    self.cache.put(key, (200, list(start.get("headers", ())), b"".join(chunks)))
+            await send(message)
+
+        await self.app(scope, receive, capture)

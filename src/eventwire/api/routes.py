@@ -11,7 +11,7 @@ from typing import Any, Literal, Optional
 
 import pycountry
 from fastapi import APIRouter, Body, Depends, Path, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, field_validator
 
 from .. import __version__
@@ -27,7 +27,6 @@ from .security import check_token, reject_control_characters, require_token
 log = logging.getLogger(__name__)
 
 router = APIRouter(dependencies=[Depends(reject_control_characters)])
-
 
 
 def actor_query():  # a fresh Query per parameter: FastAPI must not share one between two
@@ -95,20 +94,6 @@ def _dyad(value: Optional[str]) -> Optional[tuple[str, str]]:
     return parts[0], parts[1]
 
 
-def cached(request: Request, fmt: str, build) -> Response:
-    """``build()``'s response, or the same answer given in the last few seconds."""
-    cache = request.app.state.cache
-    key = (request.url.path, tuple(sorted(request.query_params.multi_items())), fmt)
-    hit = cache.get(key)
-    if hit is not None:
-        body, status, headers = hit
-        return Response(body, status_code=status, headers=headers)
-    response = build()
-    headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
-    cache.put(key, (response.body, response.status_code, headers))
-    return response
-
-
 # --------------------------------------------------------------------------- meta
 
 
@@ -126,18 +111,14 @@ def health(request: Request, store: Store = Depends(read_store)) -> dict[str, An
 
 @router.get("/summary", tags=["ties"], summary="Totals, most active relations, latest quotes")
 def summary(
-    request: Request,
     since: Optional[str] = date_query(),
     until: Optional[str] = date_query(),
     relations: int = Query(10, ge=1, le=100),
     quotes: int = Query(10, ge=0, le=100),
     store: Store = Depends(read_store),
 ) -> JSONResponse:
-    def build():
-        report = _value_error("since/until")(queries.report)(store, relations=relations, quotes=quotes, since=since, until=until)
-        return JSONResponse(report)
-
-    return cached(request, "json", build)
+    report = _value_error("since/until")(queries.report)(store, relations=relations, quotes=quotes, since=since, until=until)
+    return JSONResponse(report)
 
 
 # --------------------------------------------------------------------------- articles
@@ -330,12 +311,9 @@ def list_actors(
     fmt: Format = Depends(format_param),
     store: Store = Depends(read_store),
 ):
-    def build():
-        actors = _value_error("since/until")(queries_web.actor_list)(store, since=since, until=until)
-        items = [{**a, "name": country_name(a["code"]) or ""} for a in actors[page.offset: page.offset + page.limit]]
-        return page_response(request, items, len(actors), page, fmt, "actors")
-
-    return cached(request, fmt, build)
+    actors = _value_error("since/until")(queries_web.actor_list)(store, since=since, until=until)
+    items = [{**a, "name": country_name(a["code"]) or ""} for a in actors[page.offset: page.offset + page.limit]]
+    return page_response(request, items, len(actors), page, fmt, "actors")
 
 
 @router.get("/actors/{actor}", tags=["actors"], summary="Actor profile: names, events, partners, quotes")
@@ -356,7 +334,6 @@ def actor_profile(
 
 @router.get("/network", tags=["actors"], summary="Actors and the relations between them (for the network view)")
 def network(
-    request: Request,
     limit: int = Query(40, ge=1, le=300, description="Most active actors to include."),
     min_events: int = Query(1, ge=1),
     since: Optional[str] = date_query(),
@@ -364,13 +341,10 @@ def network(
     fmt: Format = Depends(format_param),
     store: Store = Depends(read_store),
 ):
-    def build():
-        graph = _value_error("since/until")(queries_web.network)(store, limit=limit, min_events=min_events, since=since, until=until)
-        for node in graph["nodes"]:
-            node["label"] = country_name(node["id"]) or ""
-        return object_response(graph, fmt, "network", rows_key="edges")
-
-    return cached(request, fmt, build)
+    graph = _value_error("since/until")(queries_web.network)(store, limit=limit, min_events=min_events, since=since, until=until)
+    for node in graph["nodes"]:
+        node["label"] = country_name(node["id"]) or ""
+    return object_response(graph, fmt, "network", rows_key="edges")
 
 
 # --------------------------------------------------------------------------- ties
@@ -383,7 +357,6 @@ def _default_pair(store) -> tuple[Optional[str], Optional[str]]:
 
 @router.get("/ties", tags=["ties"], summary="Cooperation and conflict between two actors, per week or day")
 def ties(
-    request: Request,
     a: Optional[str] = actor_query(),
     b: Optional[str] = actor_query(),
     interval: Literal["week", "day", "month"] = Query("week", description="Length of each period."),
@@ -397,8 +370,8 @@ def ties(
 ):
     if (a is None) != (b is None):
         raise bad_parameter("a" if a is None else "b", "give both actors, or neither for the most active pair")
-    return cached(request, fmt, lambda: _ties(store, a, b, interval, fmt, since=since, until=until, top=top,
-                                              include_negated=include_negated, include_hypothetical=include_hypothetical))
+    return _ties(store, a, b, interval, fmt, since=since, until=until, top=top,
+                 include_negated=include_negated, include_hypothetical=include_hypothetical)
 
 
 def _ties(store, a, b, interval, fmt, **kwargs):

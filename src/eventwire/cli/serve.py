@@ -27,7 +27,7 @@ from ._common import model_option
     default=5.0,
     show_default=True,
     type=click.FloatRange(0),
-    help="Reuse answers of the aggregate endpoints (network, actors, ties) for this long; 0: never.",
+    help="Reuse answers of read requests for this long (writes through the API clear them); 0: never.",
 )
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="uvicorn worker processes.")
 @model_option

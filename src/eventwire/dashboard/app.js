@@ -300,9 +300,13 @@ async function renderArticle(root, id, params) {
   if ((a.events || []).length) lists.append(el("h2", {}, "Events"), el("ul", { class: "events" }, a.events.map((e) => eventItem({ ...e, article: ref }))));
   if ((a.quotes || []).length) lists.append(el("h2", {}, "Quotes"), el("ul", { class: "quotes" }, a.quotes.map((q) => quoteItem({ ...q, article: ref }))));
   if ((a.actors || []).length) {
-    lists.append(el("h2", {}, "Actors"), el("ul", { class: "actors" }, a.actors.map((x) => el("li", {}, el("a", { href: link("/actor/" + x.code) }, x.code), " " + x.name + ` (${(x.mentions || []).length} mentions)`))));
+    lists.append(el("h2", {}, "Actors"), el("ul", { class: "actors" }, a.actors.map((x) => el("li", {}, el("a", { href: link("/actor/" + x.code) }, x.code), " " + x.name + ` (${plural((x.mentions || []).length, "mention")})`))));
   }
   root.append(lists);
+}
+
+function plural(n, word) {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
 function safeUrl(url) {

@@ -13,6 +13,11 @@ placeholders and rows returned as dicts:
 Migration files live in ``migrations/``: ``NNNN_name.sql`` applies to both dialects,
 ``NNNN_name.sqlite.sql`` / ``NNNN_name.postgresql.sql`` to one. ``{{pk}}``,
 ``{{real}}`` and ``{{blob}}`` are rendered per dialect.
+
+Error codes: E202 two migration files share a version; E203 no store at that path
+(read-only open); E204 a migration file ends inside a statement; E205 cannot
+connect to PostgreSQL; E206 the store's schema is older than this eventwire (open
+it once for writing to migrate).
 """
 
 from __future__ import annotations
@@ -216,7 +221,8 @@ class PostgresBackend(Backend):
             self.conn = psycopg.connect(url, row_factory=dict_row, autocommit=True)
         except psycopg.OperationalError as exc:
             raise StoreError(f"cannot connect to PostgreSQL: {exc}".strip(), code="E205") from None
-        self._in_tx = False
+        if readonly:
+            self.conn.execute("SET default_transaction_read_only = on")
 
     @staticmethod
     def _sql(sql: str, params) -> str:

@@ -179,16 +179,17 @@ def list_events(
     where, params = _event_where(filters)
     limit = _limit(limit)
     if mentions:
-        total = db.scalar(f"SELECT COUNT(*) AS n{_EVENT_FROM} WHERE {where}", params)
+        total = db.scalar(f"SELECT COUNT(*) AS n FROM events e WHERE {where}", params)
         rows = db.query(
             f"SELECT {_EVENT_COLUMNS}{_EVENT_FROM} WHERE {where}"
             " ORDER BY e.day IS NULL, e.day DESC, e.id DESC LIMIT ? OFFSET ?",
             params + [limit, int(offset)],
         )
     else:
-        total = db.scalar(f"SELECT COUNT(DISTINCT e.cluster_id) AS n{_EVENT_FROM} WHERE {where}", params)
+        # Every filter is on the events table: the count needs no join.
+        total = db.scalar(f"SELECT COUNT(DISTINCT e.cluster_id) AS n FROM events e WHERE {where}", params)
         reps = db.query(
-            f"SELECT MIN(e.id) AS rep{_EVENT_FROM} WHERE {where}"
+            f"SELECT MIN(e.id) AS rep FROM events e JOIN event_clusters c ON c.id = e.cluster_id WHERE {where}"
             " GROUP BY e.cluster_id, c.day ORDER BY c.day IS NULL, c.day DESC, e.cluster_id DESC LIMIT ? OFFSET ?",
             params + [limit, int(offset)],
         )

@@ -106,7 +106,7 @@ class Store:
             if sig is not None:
                 self._insert_signature(pk, sig)
             self._insert_records(pk, analysis)
-            n_events, n_new = self._insert_events(pk, analysis, article.source, analysis.published or article.published)
+            n_events, n_new = self._insert_events(pk, analysis, analysis.published or article.published, original)
         status = "near-duplicate" if original is not None else "new"
         log.debug("stored article %s as %s (pk %s)", article.id, status, pk)
         return AddResult(status, pk, original, similarity, n_events, n_new)
@@ -210,12 +210,12 @@ class Store:
             [(pk, t.text, t.value, t.span[0], t.span[1], int(t.in_title)) for t in analysis.times],
         )
 
-    def _insert_events(self, pk: int, analysis: Analysis, source: Optional[str], published: Optional[str]):
+    def _insert_events(self, pk: int, analysis: Analysis, published: Optional[str], original: Optional[int]):
         events = analysis.events
         if not events:
             return 0, 0
         keys = [dedup.event_key(e, published) for e in events]
-        cluster_ids, new_count = self._assign_clusters(keys, events)
+        cluster_ids, new_count = self._assign_clusters(keys, events, original)
         rows = []
         for n, (e, key, cluster_id) in enumerate(zip(events, keys, cluster_ids)):
             src, tgt, place = e.source, e.target, e.place
@@ -242,22 +242,26 @@ class Store:
         self._recount(sorted(set(cluster_ids)))
         return len(rows), new_count
 
-    def _assign_clusters(self, keys: list[dedup.EventKey], events) -> tuple[list[int], int]:
-        """The cluster of each mention: an existing one, or one created for this article."""
+    def _assign_clusters(self, keys: list[dedup.EventKey], events, original: Optional[int] = None):
+        """The cluster of each mention: an existing one, or one created for this article.
+
+        The mentions of a near-duplicate article first join the events of its
+        original (same dyad, root and flags), whatever their dates: a story
+        republished days later is still the same report of the same events.
+        """
         pool = self._candidate_clusters(keys)
+        family = self._family_clusters(original) if original is not None else []
         new: list[dict] = []
         place_updates: dict[int, dict] = {}
         assigned: list[dict] = []
         for key, event in zip(keys, events):
             found = None
-            if key.day is not None:
+            kin = [c for c in family if _same_kind(c, key)]
+            if kin:
+                found = min(kin, key=lambda c: (c["precision"] != key.precision, c["day"] != key.day, c["id"]))
+            elif key.day is not None:
                 lo, hi = dedup.window(key, self.config.window_days)
-                same = [
-                    c for c in pool + new
-                    if (c["source_key"], c["target_key"], c["root"], c["negated"], c["hypothetical"])
-                    == (key.source_key, key.target_key, key.root, key.negated, key.hypothetical)
-                    and c["day"] is not None and lo <= c["day"] <= hi
-                ]
+                same = [c for c in pool + new if _same_kind(c, key) and c["day"] is not None and lo <= c["day"] <= hi]
                 found = dedup.best_cluster(key, same, self.config.place_km)
             if found is None:
                 found = _cluster_row(key, event, temp_id=NEW_CLUSTER_ID + len(new))
@@ -285,6 +289,15 @@ class Store:
             )
         return [c["id"] for c in assigned], len(new)
 
+    def _family_clusters(self, original: int) -> list[dict]:
+        """The clusters of the events of an article and of its near-duplicates."""
+        return self.db.query(
+            f"SELECT DISTINCT {', '.join('c.' + c for c in CLUSTER_SELECT)} FROM event_clusters c"
+            " JOIN events e ON e.cluster_id = c.id JOIN articles a ON a.id = e.article"
+            " WHERE a.id = ? OR a.duplicate_of = ?",
+            (original, original),
+        )
+
     def _candidate_clusters(self, keys: list[dedup.EventKey]) -> list[dict]:
         """Stored clusters that could take one of these mentions (one query)."""
         conds, params = [], []
@@ -295,9 +308,7 @@ class Store:
         if not conds:
             return []
         return self.db.query(
-            "SELECT id, source_key, target_key, root, negated, hypothetical, day, precision, place_name,"
-            f" place_country, place_lat, place_lon FROM event_clusters WHERE {' OR '.join(conds)}",
-            params,
+            f"SELECT {', '.join(CLUSTER_SELECT)} FROM event_clusters WHERE {' OR '.join(conds)}", params
         )
 
     def _recount(self, cluster_ids: list[int]) -> None:
@@ -321,6 +332,15 @@ CLUSTER_COLUMNS = (
     "source_key", "target_key", "root", "cameo", "quad_class", "goldstein", "day", "precision",
     "place_name", "place_country", "place_lat", "place_lon", "negated", "hypothetical",
 )
+
+
+CLUSTER_SELECT = ("id", "source_key", "target_key", "root", "negated", "hypothetical", "day", "precision",
+                  "place_name", "place_country", "place_lat", "place_lon")
+
+
+def _same_kind(cluster: dict, key: dedup.EventKey) -> bool:
+    return (cluster["source_key"], cluster["target_key"], cluster["root"], cluster["negated"], cluster["hypothetical"]) == (
+        key.source_key, key.target_key, key.root, key.negated, key.hypothetical)
 
 
 def _cluster_row(key: dedup.EventKey, event, temp_id: int) -> dict:
