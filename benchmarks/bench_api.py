@@ -177,11 +177,12 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def server(db: str, port: int, workers: int, cache_seconds: float):
+def server(db: str, port: int, workers: int, cache_seconds: float, log_path: Path):
     cmd = [sys.executable, "-c", "from eventwire.cli import main; main()", "serve", "--db", db, "--host", "127.0.0.1", "--port", str(port),
            "--workers", str(workers), "--cache-seconds", str(cache_seconds)]
     env = {k: v for k, v in os.environ.items() if k != "EVENTWIRE_API_TOKEN"}
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    log = open(log_path, "wb")
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=log)
     try:
         import httpx
 
@@ -193,7 +194,7 @@ def server(db: str, port: int, workers: int, cache_seconds: float):
             except httpx.HTTPError:
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("server did not start: " + (proc.stderr.read().decode()[-2000:] if proc.stderr else ""))
+                raise RuntimeError(f"server did not start; see {log_path}")
             time.sleep(0.2)
         yield proc
     finally:
@@ -202,6 +203,7 @@ def server(db: str, port: int, workers: int, cache_seconds: float):
             proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             proc.kill()
+        log.close()
 
 
 def lookup_mix(rng: random.Random, pairs, article_pks: int):
@@ -246,6 +248,35 @@ def request_mix(rng: random.Random, pairs: list[tuple[str, str]], article_pks: i
 
 
 MIXES = {"dashboard": request_mix, "lookups": lookup_mix}
+
+
+def server_cpu(base: str, pid: int, pairs, article_pks: int, per_endpoint: int, seed: int) -> dict:
+    """Server CPU time per request of each kind, one request at a time (load-independent)."""
+    import httpx
+    import psutil
+
+    proc = psutil.Process(pid)
+    rng = random.Random(seed)
+    kinds: dict[str, list] = defaultdict(list)
+    while min((len(v) for v in kinds.values()), default=0) < per_endpoint or len(kinds) < 12:
+        for mix in (request_mix, lookup_mix):
+            name, path, params = mix(rng, pairs, article_pks)
+            if len(kinds[name]) < per_endpoint:
+                kinds[name].append((path, params))
+        if sum(len(v) for v in kinds.values()) > 50 * per_endpoint:
+            break
+    out = {}
+    with httpx.Client(base_url=base, timeout=60) as http:
+        http.get("/api/health")
+        for name, requests in sorted(kinds.items()):
+            cpu0, wall0 = sum(proc.cpu_times()[:2]), time.perf_counter()
+            for path, params in requests:
+                # A fresh query string each time: the answer cache must not serve these.
+                http.get(path, params={**params, "_": rng.random()})
+            n = len(requests)
+            out[name] = {"n": n, "cpu_ms": round((sum(proc.cpu_times()[:2]) - cpu0) / n * 1000, 1),
+                         "wall_ms": round((time.perf_counter() - wall0) / n * 1000, 1)}
+    return out
 
 
 async def load(base: str, clients: int, seconds: float, max_requests: int, seed: int, pairs, article_pks,
@@ -326,12 +357,15 @@ def main(argv=None) -> int:
     ap.add_argument("--workers", type=int, default=1, help="uvicorn worker processes.")
     ap.add_argument("--cache-seconds", type=float, default=5.0, help="The server's --cache-seconds (0: no cache).")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--cpu", type=int, default=0, metavar="N",
+                    help="First measure the server's CPU time per request kind, N requests each, one at a time.")
     ap.add_argument("--mix", choices=sorted(MIXES), default="dashboard",
                     help="dashboard: what the dashboard asks for; lookups: index lookups only (the API's own cost).")
     ap.add_argument("--out", default="/tmp/eventwire-bench/bench_api.json")
     args = ap.parse_args(argv)
 
     Path(args.db).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     print(f"store {args.db}: building to {args.events} events ...", file=sys.stderr)
     built = build(args.db, args.events, args.per_article, args.seed)
     print(f"store: {built}", file=sys.stderr)
@@ -342,8 +376,12 @@ def main(argv=None) -> int:
         pairs = [(r["a"], r["b"]) for r in queries.top_relations(store, limit=200)]
     port = free_port()
     load_before = os.getloadavg()
-    with server(args.db, port, args.workers, args.cache_seconds):
+    cpu = None
+    with server(args.db, port, args.workers, args.cache_seconds, Path(args.out).with_suffix(".server.log")) as proc:
         base = f"http://127.0.0.1:{port}"
+        if args.cpu:
+            cpu = server_cpu(base, proc.pid, pairs, counts["articles"], args.cpu, args.seed)
+            print(json.dumps(cpu, indent=1), file=sys.stderr)
         results, errors, wall = asyncio.run(
             load(base, args.clients, args.seconds, args.max_requests, args.seed, pairs, counts["articles"], MIXES[args.mix])
         )
@@ -351,7 +389,7 @@ def main(argv=None) -> int:
     summary = summarise(results, errors, wall)
     summary.update(
         store={k: counts[k] for k in ("articles", "events", "event_clusters", "quotes")},
-        build=built, mix=args.mix, clients=args.clients, workers=args.workers, cache_seconds=args.cache_seconds, cpus=os.cpu_count(),
+        server_cpu_per_request=cpu, build=built, mix=args.mix, clients=args.clients, workers=args.workers, cache_seconds=args.cache_seconds, cpus=os.cpu_count(),
         loadavg_before=[round(x, 2) for x in load_before], loadavg_after=[round(x, 2) for x in load_after],
         when=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 import pytest
 
@@ -756,3 +757,92 @@ def test_serve_help_lists_every_option():
     text = CliRunner().invoke(main, ["serve", "--help"]).output
     for option in ("--db", "--host", "--port", "--token-env", "--cors", "--max-body", "--cache-seconds", "--workers"):
         assert option in text
+
+
+# --------------------------------------------------------------------------------------
+# The same answers from PostgreSQL
+
+
+@pytest.fixture(scope="module")
+def pg_client():
+    import os
+
+    from storekit import PG_ENV, pg_schema_url
+
+    base = os.environ.get(PG_ENV)
+    if not base:
+        pytest.skip(f"{PG_ENV} is not set (run scripts/start_postgres.sh)")
+    with pg_schema_url(base) as url:
+        build_store(url)
+        with TestClient(create_app(ApiSettings(db=url, cache_seconds=0), analyzer_factory=FakeAnalyzer)) as c:
+            yield c
+
+
+def _summary(url: str, body: dict):
+    """What must agree between backends (orders that depend on ranking are sorted)."""
+    if "items" in body:
+        return sorted(json.dumps(i, sort_keys=True) for i in body["items"]), body["total"]
+    return {k: v for k, v in body.items() if k != "analysed_at"}
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/events?limit=100", "/api/events?actor=RUS&include_negated=true", "/api/events?dyad=RUS,CHN&quad_class=2",
+        "/api/events?plover=CONSULT", "/api/events?place=donetsk", "/api/events?since=2022-01&until=2022-01",
+        "/api/quotes?q=partnership", "/api/quotes?q=countries", "/api/quotes?speaker=Peskov", "/api/quotes?speaker_code=CHN",
+        "/api/ties?a=RUS&b=CHN", "/api/ties?a=RUS&b=CHN&interval=day", "/api/ties", "/api/network", "/api/actors",
+        "/api/actors/RUS", "/api/articles", "/api/articles/ru-cn-call", "/api/ties/period?a=RUS&b=CHN&start=2022-01-03",
+        "/api/events?actor=%27%20OR%201%3D1%20--",
+    ],
+)
+def test_postgres_answers_like_sqlite(client, pg_client, url):
+    lite, pg = client.get(url), pg_client.get(url)
+    assert lite.status_code == pg.status_code == 200
+    assert _summary(url, pg.json()) == _summary(url, lite.json())
+
+
+def test_settings_for_worker_processes_never_carry_the_token(db_path, monkeypatch):
+    from eventwire.api.app import app_from_env
+
+    settings = ApiSettings(db=str(db_path), token="secret-value", cors_origins=("https://a.example",), token_env="TOK")
+    text = settings.to_json()
+    assert "secret-value" not in text
+    monkeypatch.setenv("EVENTWIRE_SERVE_SETTINGS", text)
+    monkeypatch.setenv("TOK", "secret-value")
+    app = app_from_env()
+    assert app.state.settings == settings
+
+
+def test_identical_requests_share_one_answer(db_path, monkeypatch):
+    import asyncio
+    import threading
+    import time
+
+    import httpx
+
+    from eventwire.store import queries_web
+
+    calls = []
+    lock = threading.Lock()
+    real = queries_web.network
+
+    def slow_network(*args, **kwargs):
+        with lock:
+            calls.append(1)
+        time.sleep(0.3)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(queries_web, "network", slow_network)
+    app = create_app(ApiSettings(db=str(db_path)))
+
+    async def run():
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+            return await asyncio.gather(*(http.get("/api/network?limit=7") for _ in range(8)))
+
+    answers = asyncio.run(run())
+    assert len(calls) == 1
+    assert len({a.content for a in answers}) == 1
+    assert sorted(a.headers["x-cache"] for a in answers) == ["hit"] * 7 + ["miss"]

@@ -180,6 +180,9 @@ def test_network_view_and_actor_profile(page, base_url):
     page.wait_for_selector("#main[data-ready]")
     assert page.locator("h1").inner_text().startswith("RUS")
     assert "CHN" in page.locator("table.partners").inner_text()
+    names = page.locator("p.names").inner_text()
+    assert "Vladimir Putin" in names and "[object" not in names
+    assert "[object" not in page.locator("#main").inner_text()
 
 
 def test_article_view_highlights_records(page, base_url):

@@ -117,6 +117,22 @@ def test_threshold_is_configurable(store_url):
         assert s.add(near_copy(art), analysis).status == "new"
 
 
+def test_lsh_buckets_follow_a_changed_threshold(store_url):
+    from eventwire.store import open_store
+
+    art, analysis = corpus()[0]
+    with open_store(store_url) as s:
+        s.add(art, analysis)
+        assert s.check_lsh_layout() is False
+    strict = DedupConfig(near_dup_threshold=0.9)
+    assert strict.lsh_params() != DedupConfig().lsh_params()
+    with open_store(store_url, config=strict) as s:  # rebuilt on open
+        assert s.db.scalar("SELECT value AS v FROM store_meta WHERE key = 'lsh_layout'") == s.lsh_layout()
+        assert s.db.scalar("SELECT COUNT(*) AS n FROM minhash_bands") == strict.lsh_params()[0]
+        copy = dataclasses.replace(art, id="c", text=art.text.replace("three hours", "four hours"))
+        assert s.add(copy, analysis).status == "near-duplicate"
+
+
 # --- event clusters ----------------------------------------------------------------
 
 

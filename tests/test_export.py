@@ -18,6 +18,8 @@ from eventwire.models import (
 )
 from eventwire.store import open_store
 
+from storekit import store_url  # noqa: F401  (fixture: SQLite, and PostgreSQL when EVENTWIRE_TEST_PG is set)
+
 # The GDELT 2.0 Events table, as listed in shared/spec/domain.md, in order.
 SPEC_COLUMNS = """GLOBALEVENTID SQLDATE MonthYear Year FractionDate
 Actor1Code Actor1Name Actor1CountryCode Actor1KnownGroupCode Actor1EthnicCode Actor1Religion1Code
@@ -79,8 +81,8 @@ def meeting_story(n: int, source: str):
 
 
 @pytest.fixture
-def store_db(tmp_path):
-    db = str(tmp_path / "x.db")
+def store_db(store_url):  # noqa: F811
+    db = store_url
     stories = [meeting_story(1, "wire-a.example"), meeting_story(2, "wire-b.example")]
     with open_store(db) as store:
         for article, analysis in stories:

@@ -17,6 +17,8 @@ from eventwire.fetch import Fetcher, FetchError, FetchPolicy
 from eventwire.ingest import LocalRunner
 from eventwire.store import open_store
 
+from storekit import store_url  # noqa: F401  (fixture: SQLite, and PostgreSQL when EVENTWIRE_TEST_PG is set)
+
 LAST_MODIFIED = formatdate(1_700_000_000, usegmt=True)
 
 
@@ -140,8 +142,8 @@ def fetcher():
         yield f
 
 
-def test_watch_round_fetches_each_new_page_once(tmp_path, server, fetcher, analyzer):
-    db = str(tmp_path / "w.db")
+def test_watch_round_fetches_each_new_page_once(store_url, server, fetcher, analyzer):  # noqa: F811
+    db = store_url
     feed = server.base + "/feed.xml"
     errors = []
     with open_store(db) as store:

@@ -21,6 +21,8 @@ from eventwire.models import Article
 from eventwire.sources import read_paths
 from eventwire.store import open_store
 
+from storekit import store_url  # noqa: F401  (fixture: SQLite, and PostgreSQL when EVENTWIRE_TEST_PG is set)
+
 COUNTRIES = [
     ("Kenya", "Nairobi", "President William Ruto"),
     ("Ghana", "Accra", "President John Mahama"),
@@ -77,9 +79,9 @@ def table_counts(db):
         return store.counts()
 
 
-def test_ingest_stores_each_article_once_and_skips_before_analysis(tmp_path, analyzer):
+def test_ingest_stores_each_article_once_and_skips_before_analysis(tmp_path, store_url, analyzer):  # noqa: F811
     path = write_jsonl(tmp_path / "in.jsonl", [make_article(i) for i in range(6)])
-    db = str(tmp_path / "s.db")
+    db = store_url
     with open_store(db) as store:
         spy = SpyRunner(analyzer)
         first = ingest(read_paths([path]), store, spy, batch_size=4)

@@ -380,6 +380,24 @@ def test_bad_arguments(db_path, args, code, message):
     assert result.exit_code == code and message in result.output
 
 
+@pytest.mark.parametrize("ref", ["beijing-2", "2"])
+def test_article_command(db_path, ref):
+    data = json.loads(run("article", ref, "--db", db_path, "--json").output)
+    assert data["id"] == "beijing-2" and data["pk"] == 2 and len(data["events"]) == 2
+    table = run("article", ref, "--db", db_path).output
+    assert "Kremlin says Putin-Xi meeting" in table and "pk 2" in table
+    missing = CliRunner().invoke(main, ["article", "nope", "--db", db_path])
+    assert missing.exit_code == 1 and "no article" in missing.output
+
+
+def test_commands_migrate_an_older_store(db_path):
+    with open_store(db_path) as s:
+        s.db.execute("DELETE FROM schema_version WHERE version = (SELECT MAX(version) FROM schema_version)")
+        s.db.execute("DROP TABLE store_meta")
+    result = run("report", "--db", db_path, "--json")
+    assert result.exit_code == 0 and json.loads(result.output)["totals"]["articles"] == 4
+
+
 def test_missing_store(tmp_path):
     result = CliRunner().invoke(main, ["events", "--db", str(tmp_path / "none.db")])
     assert result.exit_code == 1 and "E203" in result.output

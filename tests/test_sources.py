@@ -282,3 +282,19 @@ def test_published_fallback(tmp_path):
     path = write(tmp_path, "p.txt", GOOD["txt"])
     (a,) = items(path, published="2024-01-02")
     assert a.published == "2024-01-02"
+
+
+def test_warc_bad_payloads_do_not_hide_the_next_record(tmp_path, monkeypatch):
+    monkeypatch.setattr(sources, "MAX_FILE_BYTES", 3000)
+    latin = html_page(body=BODY + " Le président à Abidjan.").replace('<meta charset="utf-8">', "").encode("latin-1")
+    pages = [
+        ("http://news.example/latin", "text/html", "200 OK", latin),  # no charset anywhere: refused
+        ("http://news.example/huge", "text/html", "200 OK", html_page(body="Nairobi " * 2000).encode()),
+        ("http://news.example/bin", "text/html", "200 OK", b"\x00\x01\x02" * 100),
+        ("http://news.example/ok", "text/html", "200 OK", html_page().encode()),
+    ]
+    path = write(tmp_path, "mixed.warc", warc_bytes(pages))
+    out = items(path)
+    assert [a.url for a in arts(out)] == ["http://news.example/ok"]
+    assert [(b.line, b.code) for b in bads(out)] == [(2, "E103"), (4, "E112"), (6, "E102")]
+    assert all(b.path == path for b in bads(out))

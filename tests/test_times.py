@@ -212,10 +212,23 @@ def test_time_for(analyzer, text, published, verb, expected):
     assert time_for(doc, v.sent, v) == expected
 
 
-def test_time_for_ignores_other_clauses(analyzer):
-    doc = _doc(analyzer, "Biden warned Putin. The leaders met on Monday.")
-    v = _verb(doc, "warned")
-    assert time_for(doc, v.sent, v) == (PUB, "published")
+@pytest.mark.parametrize(
+    "text, verb, expected",
+    [
+        ("Biden warned Putin. The leaders met on Monday.", "warned", (PUB, "published")),
+        ("The parliament ratified the deal on Monday, but Ankara still accuses Sweden of delays.", "accuses",
+         (PUB, "published")),
+        ("Vucic, who put the army on alert on Friday, blamed Kurti for the violence.", "blamed", (PUB, "published")),
+        ("Britain has sent tanks to Ukraine since Russia's invasion in February 2022.", "sent", (PUB, "published")),
+        ("Modi held talks with Putin on Tuesday, a day after a missile strike hit a hospital in Kyiv.", "hit",
+         ("2021-12-13", "text")),
+        ("Israel launched the strikes before dawn on Tuesday.", "launched", ("2021-12-14", "text")),
+    ],
+)
+def test_time_for_other_clauses(analyzer, text, verb, expected):
+    doc = _doc(analyzer, text)
+    v = _verb(doc, verb)
+    assert time_for(doc, v.sent, v) == expected
 
 
 # ---------------------------------------------------------------------------

@@ -126,9 +126,24 @@ class ActorIndex:
         if aid is not None:
             return self._by_id[aid]
         # A flat proper-noun phrase whose head the parser put elsewhere in it.
-        for tok in span:
-            if tok.pos_ == "PROPN" and tok.i in self._tokens and tok.head.i in range(span.start, span.end):
-                return self._by_id[self._tokens[tok.i]]
+        if root.pos_ == "PROPN":
+            for tok in span:
+                if tok.pos_ == "PROPN" and tok.dep_ != "poss" and tok.i in self._tokens and span.start <= tok.head.i < span.end:
+                    return self._by_id[self._tokens[tok.i]]
+        return None
+
+    def owner(self, span: Span) -> Optional[Actor]:
+        """The actor a modifier of the phrase's head names, when the phrase itself is not
+        an actor: "Moscow's annexation" -> Moscow (RUSGOV), "French brandy" -> France,
+        "a Russian military build-up" -> Russian military. For nominal events."""
+        if len(span) == 0:
+            return None
+        root = span.root
+        for child in root.children:
+            if child.dep_ in ("poss", "amod", "compound", "nmod", "npadvmod") and child.i < root.i:
+                aid = self._tokens.get(child.i)
+                if aid is not None:
+                    return self._by_id[aid]
         return None
 
     def for_token(self, token: Token) -> Optional[Actor]:
@@ -164,6 +179,7 @@ class _Actor:
     kind: str
     gender: Optional[str] = None
     offices: set = field(default_factory=set)
+    past_offices: set = field(default_factory=set)
     person: Optional[Person] = None
     plural: bool = False
     key: str = ""
@@ -259,6 +275,7 @@ class _Builder:
         self.actors: list[_Actor] = []
         self.tok_actor: dict[int, _Actor] = {}
         self.by_name: dict[tuple[str, str, str], _Actor] = {}
+        self.person_cluster: dict[int, _Actor] = {}
         self.consumed: set[int] = set()  # tokens already part of a markable
         # mentions in document order: (token, seq, subject_like, sent_start, actor)
         self.timeline: list[tuple[int, int, bool, int, _Actor]] = []
@@ -444,10 +461,16 @@ class _Builder:
             )
             if not is_person:
                 continue
-            if out and out[-1][1] == ent.start:
+            start = ent.start
+            while start > 0 and self.toks[start - 1].pos_ == "PROPN" and self.toks[start - 1].is_title \
+                    and (start - 1) not in self.phrase_at and (start - 1) not in self.role_at \
+                    and self.toks[start - 1].lower_ not in HONORIFICS and self.sent_start[start - 1] != start - 1 \
+                    and not self.toks[start - 1].ent_type_ and start > ent.start - 2:
+                start -= 1
+            if out and out[-1][1] == start:
                 out[-1][1] = ent.end
             else:
-                out.append([ent.start, ent.end])
+                out.append([start, ent.end])
         taken = {i for s, e in out for i in range(s, e)}
 
         def run_from(i: int) -> int:
@@ -544,6 +567,8 @@ class _Builder:
                 named.append(target)
             elif person is not None and target.person is None:
                 target.person = person
+            if target.person is not None:
+                self.person_cluster.setdefault(id(target.person), target)
             assigned[(s, e)] = target
             positions.setdefault(id(target), []).append(s)
         for s, e, _ in spans:
@@ -728,6 +753,7 @@ class _Builder:
             code, country, sector = (t.code, t.country, t.sector) if t is not None else (p.code, p.country, p.sector)
             if t is not None:
                 a.offices.add(t.office)
+            a.past_offices |= {x.office for x in p.terms if x.start is None or self.day is None or x.start <= self.day}
             if code:
                 if a.ev_org is None and a.ev_country is None:
                     # the dictionary knows whom the person speaks for
@@ -758,6 +784,8 @@ class _Builder:
         plural_det = False
         possessor_pron = None
         country_first = False
+        self.np_extra: list[tuple[int, int, str]] = []
+        self.np_main: Optional[int] = None
         sent_start = self.sent_start[r.start]
         while i >= sent_start:
             tok = self.toks[i]
@@ -778,6 +806,8 @@ class _Builder:
                 elif e.country:
                     if country is None and org is not None:
                         country_first = True  # "Israel's UN ambassador": walking left, the country comes later
+                    if country is None:
+                        self.np_main = m.start
                     country = country or e.country
                 start = m.start
                 i = m.start - 1
@@ -793,6 +823,14 @@ class _Builder:
                 definite = True
                 start = i
                 break
+            if low in ("and", ",") and country is not None and i - 1 >= sent_start and (i - 1) in self.phrase_at \
+                    and self.phrase_at[i - 1].entry.kind == "country":
+                # "Egyptian, Qatari and U.S. mediators": one group per country
+                m = self.phrase_at[i - 1]
+                self.np_extra.append((m.start, m.end, m.entry.country))
+                start = m.start
+                i = m.start - 1
+                continue
             if low in ("of", "and", "-", "for"):
                 break
             if low in ("his", "her", "their", "its"):
@@ -824,7 +862,8 @@ class _Builder:
             org = None
         return start, end, country, org, definite, plural_det
 
-    def person_candidates(self, tok_i: int, role: Role, country: Optional[str], org: Optional[str]) -> Optional[_Actor]:
+    def person_candidates(self, tok_i: int, role: Role, country: Optional[str], org: Optional[str],
+                          former: bool = False) -> Optional[_Actor]:
         """The most recent person before ``tok_i`` the role noun can name."""
         wanted = self.dic.offices_for(role.office) if role.office else frozenset()
         any_gov = "*GOV" in wanted
@@ -839,7 +878,8 @@ class _Builder:
                 continue
             if role.office in (None, "counterpart"):
                 continue
-            if a.offices & wanted or (any_gov and a.sector == role.sector) or (role.office in a.offices):
+            offices = a.offices | a.past_offices if former else a.offices
+            if offices & wanted or (any_gov and a.sector == role.sector) or (role.office in offices):
                 return a
             if not a.offices and a.sector == role.sector and role.office in ("official", "leader") and country:
                 return a
@@ -852,6 +892,17 @@ class _Builder:
         role = r.role
         if role.kind == "none":
             return
+        if role.kind == "igo_ref":
+            # "the alliance" after NATO, "the bloc" after the EU: only an earlier mention
+            if self.toks[r.start - 1].lower_ == "the" if r.start > 0 else False:
+                named_group = "GROUP" in role.refers
+                for _, a, _, _ in self.before(r.start):
+                    if a.kind in ("igo", "ngo") and a.code.startswith(role.refers) or (
+                        named_group and a.kind == "group" and a.country and len(a.code) > 6
+                    ):
+                        self.mention(a, r.start - 1, r.end)
+                        return
+            return
         np = self.role_np(r)
         start, end, country, org, definite, plural_det = np
         head = self.toks[r.end - 1]
@@ -862,7 +913,8 @@ class _Builder:
             if plural_det:
                 return
             indefinite = self.toks[start].lower_ in INDEFINITE_DETS
-            target = None if indefinite else self.person_candidates(r.start, role, country, org)
+            former = any(self.toks[k].lower_ in ("former", "ex", "ex-") for k in range(start, r.start))
+            target = None if indefinite else self.person_candidates(r.start, role, country, org, former)
             if target is None and (country or org) and role.office and definite or (
                 target is None and (country or org) and role.office in ("leader", "president", "prime_minister", "foreign_minister", "chancellor", "supreme_leader", "king", "emir", "secretary_of_state", "foreign_secretary", "secretary_general")
             ):
@@ -921,7 +973,18 @@ class _Builder:
             target = self.new_actor(name=name, code=code, country=c, sector=s, kind=kind, key=norm_key(name),
                                     plural=role.plural, explicit_code=True)
         target.heads.add(role.phrase.split()[-1])
+        extras = list(self.np_extra) if country and not org else []
+        if extras and self.np_main is not None:
+            start = self.np_main
         self.mention(target, start, end)
+        for xs, xe, xcountry in extras:
+            xcode = xcountry + role.sector
+            xname = self.dic.country_names.get(xcountry, xcountry) + " " + role.phrase
+            other = next((a for a in self.actors if a.code == xcode and a.kind == kind), None)
+            if other is None:
+                other = self.new_actor(name=xname, code=xcode, country=xcountry, sector=role.sector, kind=kind,
+                                       key=norm_key(xname), plural=role.plural, explicit_code=True)
+            self.mention(other, xs, xe)
 
     def find_generic(self, code: str, name: str) -> Optional[_Actor]:
         key = norm_key(name)
@@ -934,6 +997,12 @@ class _Builder:
         for a in self.actors:
             if a.person is person:
                 return a
+        a = self.person_cluster.get(id(person))
+        if a is not None:
+            # named later in the article ("India's foreign minister ... S. Jaishankar")
+            self.actors.append(a)
+            self.finish_person(a)
+            return a
         a = self.new_actor(name=person.name, code="", country=None, sector=None, kind="person", person=person,
                            key=norm_key(person.name))
         self.finish_person(a)
@@ -992,7 +1061,7 @@ class _Builder:
                 ):
                     return
             first = pool[0]
-            if not first[1].plural:
+            if not (first[1].plural or first[1].kind == "group"):
                 return
             self.mention(first[1], tok.i, tok.i + 1)
             return
@@ -1023,6 +1092,27 @@ class _Builder:
         self.mention(a, tok.i, tok.i + 1)
 
     # -- 4. standalone phrases ----------------------------------------------------------
+    def modifies_role(self, m: _Match) -> bool:
+        """Whether a phrase is a modifier inside a role noun phrase ("Egyptian, Qatari and
+        U.S. mediators", "Russia's foreign ministry")."""
+        j = m.end
+        limit = min(len(self.toks), m.end + 8)
+        while j < limit:
+            if j in self.role_at:
+                return self.role_at[j].role.kind != "none"
+            tok = self.toks[j]
+            if j in self.phrase_at:
+                if self.phrase_at[j].entry.kind != "country":
+                    return False
+                j = self.phrase_at[j].end
+                continue
+            if tok.text in POSSESSIVE or tok.lower_ in TITLE_FILLERS or tok.lower_ in ("and", ",") \
+                    or tok.lower_ in self.dic.sector_adjectives or (tok.pos_ == "ADJ" and tok.lower_ not in ("the",)):
+                j += 1
+                continue
+            return False
+        return False
+
     def resolve_phrase(self, m: _Match) -> None:
         doc = self.doc
         if any(i in self.consumed for i in range(m.start, m.end)):
@@ -1031,13 +1121,11 @@ class _Builder:
         if e.kind == "person":
             return
         head = self.root(m.start, m.end)
-        if e.form == "adjective":
-            # "the Chinese" (head) is the country; "Russian gas" names no actor
-            if head.dep_ in ("amod", "compound", "nmod") or head.pos_ == "ADJ" and head.dep_ not in ("nsubj", "pobj", "dobj", "conj", "appos"):
-                return
-        if e.form in ("capital", "name", "people", "region", "seat") and self.is_locative(head):
-            if e.kind in ("country", "institution", "group") and e.form != "seat":
-                return
+        if e.form in ("capital",) and self.is_locative(head):
+            # "talks in Moscow": a place, not the government
+            return
+        if e.kind in ("country", "institution", "igo", "ngo", "group") and self.modifies_role(m):
+            return  # "Russian troops", "Russia's defence ministry": the role noun phrase takes it
         name = e.name
         code = e.code
         kind = e.kind
@@ -1087,7 +1175,7 @@ class _Builder:
             if kind == "person":
                 s, e, a = payload
                 _, _, _, ts, phrases, roles, re_ = person_starts[s]
-                if a not in self.actors:
+                if not any(x is a for x in self.actors):
                     self.actors.append(a)
                 # honorifics say the gender ("Mr Peskov")
                 if s > 0 and self.toks[s - 1].lower_ in self.dic.gendered_titles and not a.gender:

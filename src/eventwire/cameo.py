@@ -168,6 +168,10 @@ class Lexicon:
     of_target: frozenset[str]
     people: dict[str, str] = field(default_factory=dict)
     mutual_roots: frozenset[str] = frozenset()
+    untargeted_roots: frozenset[str] = frozenset()
+    anaphoric: frozenset[str] = frozenset()
+    pair_nouns: frozenset[str] = frozenset()
+    third_party: frozenset[str] = frozenset()
 
     def frame(self, kind: str) -> Optional[Frame]:
         """The first frame of a kind ("intent", "threat" ...)."""
@@ -282,6 +286,10 @@ def lexicon() -> Lexicon:
         of_target=frozenset(ndata.get("of_target", ())),
         people={str(k): str(v) for k, v in (ndata.get("people") or {}).items()},
         mutual_roots=frozenset(str(r) for r in ndata.get("mutual_roots", ())),
+        untargeted_roots=frozenset(str(r) for r in ndata.get("untargeted_roots", ())),
+        anaphoric=frozenset(str(w) for w in ndata.get("anaphoric", ())),
+        pair_nouns=frozenset(str(w) for w in ndata.get("pair_nouns", ())),
+        third_party=frozenset(str(w) for w in ndata.get("third_party", ())),
     )
 
 

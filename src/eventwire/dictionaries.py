@@ -151,6 +151,7 @@ class Role:
     gender: Optional[str] = None
     plural: bool = False
     needs_country: bool = False
+    refers: tuple[str, ...] = ()  # igo_ref nouns: code prefixes of the IGOs they can refer back to
 
 
 @dataclass
@@ -310,11 +311,12 @@ def _load_roles(d: Dictionaries, data: dict) -> None:
         office = item.get("office")
         gender = item.get("gender")
         needs = bool(item.get("needs_country", False))
+        refers = tuple(item.get("refers") or ())
         if office and office not in d.office_sector:
             d.office_sector[office] = sector
         for w in words:
             plural = kind == "group" and (w.endswith("s") or w in PLURAL_COLLECTIVES)
-            d.add_role(w, Role(w, sector, kind, office, gender, plural=plural, needs_country=needs))
+            d.add_role(w, Role(w, sector, kind, office, gender, plural=plural, needs_country=needs, refers=refers))
         if kind == "person":
             plurals = item.get("plural") or [w + "s" for w in words if not w.endswith("s")]
             for p in plurals:

@@ -211,6 +211,7 @@ class _Tree:
 class _Coder(_Tree):
     def __init__(self, doc: Doc, index, lex: cameo.Lexicon):
         super().__init__(doc)
+        self.text = doc.text  # Doc.text joins every token on each access
         self.index = index
         self.lex = lex
         self.tok_actor: list[Optional[Actor]] = [None] * len(doc)
@@ -231,7 +232,7 @@ class _Coder(_Tree):
         if self.dateline_span is not None:
             for t in doc.char_span(*self.dateline_span, alignment_mode="expand") or ():
                 self.tok_actor[t.i] = None
-        self.history: list[tuple[int, str, Actor, str]] = []  # (sentence start, root, source, object lemma)
+        self.history: list[tuple[int, str, Actor, str, str]] = []  # (sentence start, root, source, object, trigger)
         self.intent = lex.frame("intent")
         self._datelines: dict[int, int] = {}
         self._find_triggers()
@@ -243,6 +244,7 @@ class _Coder(_Tree):
         self._phrases = _dictionaries.load_dictionaries().phrases
         self.sentence_targets: dict[int, Actor] = {}  # sentence start -> last named target
         self.emitted: dict[int, str] = {}  # head token -> root of the event coded there
+        self.pairs: list[tuple[int, Actor, Actor]] = []  # (sentence start, source, target) of two-party events
         self.cand_roots: dict[int, str] = {}
 
     def _find_triggers(self) -> None:
@@ -280,8 +282,8 @@ class _Coder(_Tree):
         sent = self.sent_of(tok)
         end = self._datelines.get(sent.start)
         if end is None:
-            m = DATELINE.match(sent.text)
-            end = sent.start_char + m.end() if m else -1
+            m = DATELINE.match(self.text, sent.start_char, sent.end_char)
+            end = m.end() if m else -1
             self._datelines[sent.start] = end
         return tok.idx < end
 
@@ -359,11 +361,14 @@ class _Coder(_Tree):
                         return a
         return None
 
-    def actors_of(self, tok: Optional[Token]) -> list[Actor]:
+    def actors_of(self, tok: Optional[Token], exclude: Optional[str] = None) -> list[Actor]:
         """The actors of a slot: the token, its conjuncts, and coordinated modifiers
         ("Chinese and Indian soldiers")."""
         if tok is None:
             return []
+        pair = self.pair_anaphor(tok, exclude)
+        if pair:
+            return pair
         out: list[Actor] = []
 
         def add(a: Optional[Actor]) -> None:
@@ -410,6 +415,20 @@ class _Coder(_Tree):
                     return self.undateline(self._subject(gov))
             return None
         return None
+
+    def pair_anaphor(self, tok: Token, exclude: Optional[str] = None) -> list[Actor]:
+        """"the two leaders", "both sides": the parties of the latest two-party event
+        in this or the two sentences before."""
+        if _lemma(tok) not in self.lex.pair_nouns or self.tok_actor[tok.i] is not None:
+            return []
+        if not any(_low(c) in ("two", "both") for c in self.kids(tok) if c.dep_ in ("nummod", "det", "predet", "amod")):
+            return []
+        n = self._sent_index[tok.i]
+        recent = {s.start for s in self.sents[max(0, n - 2) : n + 1]}
+        for start, a, b in reversed(self.pairs):
+            if start in recent and exclude not in (a.country, b.country):
+                return [a, b]
+        return []
 
     def place_of(self, tok: Token):
         """The resolved place mentioned by ``tok`` (or by its "of" phrase), if any."""
@@ -458,14 +477,21 @@ class _Coder(_Tree):
         """"rejected the accusation", "condemned the offensive": the source of the latest
         earlier event of that noun's root, in this or the two sentences before."""
         entry = self.noun_entry(tok)
-        if entry is None:
+        generic = _lemma(tok) in self.lex.anaphoric or _low(tok) in self.lex.anaphoric
+        if entry is None and not generic:
             return None
         n = self._sent_index[tok.i]
         recent = [s.start for s in self.sents[max(0, n - 2) : n + 1]]
-        for start, root, src, obj in reversed(self.history):
-            if start in recent and (root == entry.code[:2] or obj == _lemma(tok)) and (source is None or src.id != source.id):
-                return src
-        return None
+        stem = _lemma(tok)[:4]
+        found = None
+        for start, root, src, obj, verb in reversed(self.history):
+            if start in recent and (generic or (entry is not None and root == entry.code[:2]) or obj == _lemma(tok)) and (
+                source is None or src.id != source.id
+            ):
+                if verb[:4] == stem or obj == _lemma(tok):
+                    return src
+                found = found or src
+        return found
 
     def is_event_noun(self, tok: Token) -> bool:
         return tok.pos_ in ("NOUN", "PROPN") and self.noun_entry(tok) is not None
@@ -907,7 +933,14 @@ class _Coder(_Tree):
         if not sources and cand.source is not None and root in ("10", "11", "14"):
             people = self.people_actor(cand.source, self.event_country(cand))
             sources = [people] if people is not None else []
-        targets = self.actors_of(cand.target)
+        targets = self.actors_of(cand.target, sources[0].country if sources else None)
+        if cand.target is not None and not targets:
+            # "a ruling by the court", "Israel's proposal": the act's own author
+            for c in self.kids(cand.target):
+                agent = c if c.dep_ == "poss" else (self._pobj(c) if c.dep_ == "prep" and _lemma(c) == "by" else None)
+                if agent is not None and (self.is_event_noun(cand.target) or _lemma(cand.target) in self.lex.anaphoric):
+                    targets = self.actors_of(agent)
+                    break
         if cand.target is not None and not targets:
             place = self.place_of(cand.target)
             if place is not None:
@@ -928,13 +961,15 @@ class _Coder(_Tree):
             if not targets and self.is_event_noun(cand.target):
                 _, between = self.noun_target(cand.target)
                 targets = [a for t in (between or ()) for a in self.actors_of(t)]
-            if not targets and self.is_event_noun(cand.target):
+            if not targets and (self.is_event_noun(cand.target) or _lemma(cand.target) in self.lex.anaphoric):
                 prior = self.anaphor(cand.target, sources[0] if sources else None)
                 targets = [prior] if prior is not None else []
             if not targets and cand.strict and not self.is_event_noun(cand.target):
                 return []
         pair_actors = [a for t in (cand.pair or ()) for a in self.actors_of(t)]
-        mutual = root in self.lex.mutual_roots or _lemma(head) in self.lex.reciprocal
+        mutual = (root in self.lex.mutual_roots or _lemma(head) in self.lex.reciprocal) and not (
+            cand.source is not None and _lemma(cand.source) in self.lex.third_party
+        )
         if len(pair_actors) >= 2 and not targets:
             if sources and all(s.id not in {p.id for p in pair_actors} for s in sources):
                 pairs = [(s, p) for s in sources for p in pair_actors]
@@ -950,7 +985,7 @@ class _Coder(_Tree):
             pairs = [(s, None) for s in sources]
         if not pairs:
             return []
-        if root in ("01", "04") and all(t is None for _, t in pairs):
+        if root not in self.lex.untargeted_roots and all(t is None for _, t in pairs):
             return []
         if root == "18" and head.dep_ == "advcl" and self.cand_roots.get(head.head.i) == "19" and cand.target is not None \
                 and self.lex.people.get(_lemma(cand.target)) == "MIL":
@@ -968,14 +1003,17 @@ class _Coder(_Tree):
         place = _places.place_for(self.doc, sent, cand.anchor)
         place_ref = place.ref() if place is not None and hasattr(place, "ref") else None
         span = self.span_of(cand, sent)
+        sentence = self.text[sent.start_char : sent.end_char].strip()
         self.emitted[head.i] = entry.root
         out = []
         for src, tgt in pairs:
             if not negated and modality != "hypothetical" and src.id:
                 obj = self._object(head) if head.pos_ in ("VERB", "AUX") else head
-                self.history.append((sent.start, entry.root, src, _lemma(obj) if obj is not None else ""))
+                self.history.append((sent.start, entry.root, src, _lemma(obj) if obj is not None else "", _lemma(head)))
             if tgt is not None and tgt.id:
                 self.sentence_targets[sent.start] = tgt
+                if src.id and src.country != tgt.country and mutual:
+                    self.pairs.append((sent.start, src, tgt))
             out.append(
                 Event(
                     source=_ref(self.index, src),
@@ -991,7 +1029,7 @@ class _Coder(_Tree):
                     place=place_ref,
                     negated=negated,
                     modality=modality,
-                    sentence=sent.text.strip(),
+                    sentence=sentence,
                     span=span,
                     evidence=cand.evidence,
                 )
@@ -999,12 +1037,10 @@ class _Coder(_Tree):
         return out
 
     def span_of(self, cand: _Cand, sent: Span) -> tuple[int, int]:
-        toks = [cand.head]
-        sub = list(cand.head.subtree)
-        start, end = sub[0].idx, sub[-1].idx + len(sub[-1])
+        left, right = cand.head.left_edge, cand.head.right_edge
+        start, end = left.idx, right.idx + len(right)
         for t in (cand.source, cand.target, *(cand.sources or ()), *(cand.pair or ())):
             if t is not None:
-                toks.append(t)
                 start = min(start, t.idx)
                 end = max(end, t.idx + len(t))
         start = max(start, sent.start_char)
@@ -1047,34 +1083,41 @@ def _better(a: Event, b: Event) -> Event:
     return a if rank(a) >= rank(b) else b
 
 
-def dedup(events: Iterable[Event]) -> list[Event]:
-    """One event per fact: same source, target, root and date (and the same flags).
+def _who(ref: Optional[ActorRef]) -> Optional[str]:
+    """An actor as dedup sees it: its country ("RUSGOV" and "RUS" are one), else its code."""
+    if ref is None:
+        return None
+    return ref.country or ref.code
 
-    A date that only fell back to the publication date matches any date of the
-    same source, target and root (the text gave no reason to think it another event).
+
+def dedup(events: Iterable[Event]) -> list[Event]:
+    """One event per fact: same source, target (by country, or IGO code), root and date,
+    with the same negation and hypothetical flags.
+
+    A date that only fell back to the publication date (or the dateline) matches any
+    date of the same source, target and root: the text gave no reason to think it
+    another event. An event with no target is dropped when the same source has the
+    same kind of event with a target.
     """
     kept: list[Event] = []
     for ev in events:
-        key = (ev.source.code, ev.source.country, ev.target.code if ev.target else None, ev.root, ev.negated,
-               ev.modality == "hypothetical")
+        key = (_who(ev.source), _who(ev.target), ev.root, ev.negated, ev.modality == "hypothetical")
         merged = False
         for n, other in enumerate(kept):
-            okey = (other.source.code, other.source.country, other.target.code if other.target else None,
-                    other.root, other.negated, other.modality == "hypothetical")
+            okey = (_who(other.source), _who(other.target), other.root, other.negated, other.modality == "hypothetical")
             if okey != key:
                 continue
-            same_date = other.date == ev.date or "published" in (other.date_source, ev.date_source) or \
-                "dateline" in (other.date_source, ev.date_source)
-            if same_date:
+            fallback = {"published", "dateline"} & {other.date_source, ev.date_source}
+            if other.date == ev.date or fallback:
                 kept[n] = _better(other, ev)
                 merged = True
                 break
         if not merged:
             kept.append(ev)
-    with_target = {(e.source.code, e.root, e.negated, e.modality == "hypothetical") for e in kept if e.target is not None}
+    with_target = {(_who(e.source), e.root, e.negated, e.modality == "hypothetical") for e in kept if e.target is not None}
     return [
         e for e in kept
-        if e.target is not None or (e.source.code, e.root, e.negated, e.modality == "hypothetical") not in with_target
+        if e.target is not None or (_who(e.source), e.root, e.negated, e.modality == "hypothetical") not in with_target
     ]
 
 

@@ -85,6 +85,7 @@ def _capitalised(token: Token) -> bool:
 
 
 ALIAS_MIN_POPULATION = 100_000
+PLACE_NOUNS = frozenset({"town", "village", "capital", "port", "enclave", "area", "outskirts", "suburb"})
 NUMERIC_LABELS = frozenset({"DATE", "TIME", "MONEY", "QUANTITY", "PERCENT", "CARDINAL", "ORDINAL"})
 
 
@@ -153,6 +154,8 @@ def _collect(doc: Doc, text: str, gaz: Gazetteer, rules: PlaceRules) -> list[_Me
         word = doc[k].lower_
         if word in rules.locative:
             return True
+        if word == "of" and k >= 1 and doc[k - 1].lower_ in rules.suffixes | PLACE_NOUNS:
+            return True  # "the border region of Belgorod", "the town of Vovchansk"
         return word in ("and", "or", ",") and k >= 1 and taken[k - 1]
 
     # The dateline's places ("BEIJING/TAIPEI, April 10 (Reuters) -").
@@ -184,7 +187,8 @@ def _collect(doc: Doc, text: str, gaz: Gazetteer, rules: PlaceRules) -> list[_Me
             if taken[i] or doc[i].lower_ == "the":
                 i += 1
                 continue
-            j, cands, key = _match_at(doc, text, gaz, i, ent.end)
+            # The name may run past spaCy's entity ("Jammu" + "and Kashmir").
+            j, cands, key = _match_at(doc, text, gaz, i, min(len(doc), ent.end + 3))
             if cands:
                 name_end = j
                 suffixed = _with_suffix(doc, text, gaz, i, j, rules)
@@ -331,9 +335,9 @@ def _attachment(token: Token, locative: frozenset) -> Optional[Token]:
         if t.dep_ == "prep" or t.pos_ == "ADP":
             if t.lower_ in locative and prep is None:
                 prep = t
-        if t.head is t:
+        if t.head.i == t.i:
             break
-        if t is not token and t.pos_ in ("VERB", "AUX"):
+        if t.i != token.i and t.pos_ in ("VERB", "AUX"):
             break
         t = t.head
     return prep.head if prep is not None else None

@@ -444,8 +444,35 @@ class _QuoteFinder:
                 self._from_cue(token, found, claimed)
             elif token.lower_ == "according":
                 self._from_according(token, found, claimed)
+        self._headline_colon(found, claimed)
         self._attribute_regions(found, claimed)
         return self._finish(found)
+
+    def _headline_colon(self, found: list, claimed: dict) -> None:
+        """'EU's Borrell: cutting aid would be 'a mistake'': a headline's speaker and words."""
+        body = self.doc._.body_start or 0
+        for start, end in self.paras:
+            if start >= body:
+                break
+            para = self.text[start:end]
+            colon = para.find(":")
+            if colon < 1 or len(_WORD.findall(para[:colon])) > 5:
+                continue
+            left = self.doc.char_span(start, start + colon, alignment_mode="contract")
+            c_start = start + colon + 1
+            while c_start < end and self.text[c_start].isspace():
+                c_start += 1
+            if left is None or len(_WORD.findall(self.text[c_start:end])) < 3:
+                continue
+            if not any(t.ent_type_ in ("PERSON", "ORG") or t.lower_ in self.names for t in left):
+                continue
+            kind, regions = self._classify((c_start, end))
+            if kind == KIND_DIRECT:
+                continue  # 'X: "..."' is a direct quote with a colon speaker
+            f = _Found((c_start, end), kind, None, left, regions)
+            found.append(f)
+            for r in regions:
+                claimed[r.open] = f
 
     def _complement(self, verb: Token) -> tuple[Optional[Token], bool]:
         """The head of what ``verb`` reports, and whether it comes before the verb."""
@@ -465,6 +492,13 @@ class _QuoteFinder:
             if child.dep_ in ("xcomp", "dobj") and child.tag_ == "VBG" and child.i > verb.i:
                 if lemma in self.cues.gerund or (child.dep_ == "xcomp" and lemma in self.cues.reporting and any(c.dep_ in ("ccomp", "dobj") for c in child.children)):
                     return child, False
+        # "says the movement that's sweeping the country appeals to ...": a clause read as an object
+        if lemma == "say":
+            for child in verb.children:
+                if child.dep_ == "dobj" and child.i > verb.i:
+                    sub = list(child.subtree)
+                    if len(sub) >= 6 and any(t.pos_ == "VERB" and t.dep_ in ("relcl", "acl") for t in sub):
+                        return child, False
         # "said in a statement that ...": the clause hangs off the noun
         for child in verb.children:
             if child.dep_ != "prep" or child.i < verb.i:
@@ -576,10 +610,37 @@ class _QuoteFinder:
             return KIND_DIRECT, inside
         return KIND_MIXED, inside
 
+    def _parenthetical(self, verb: Token) -> Optional[tuple[int, int]]:
+        """'Far too many lives, Barden says, have been lost': the clause around the cue."""
+        if verb.dep_ != "parataxis" or not any(c.dep_ in _SUBJ for c in verb.children):
+            return None
+        head = verb.head
+        cue_tokens = {t.i for t in verb.subtree}
+        side = [t for t in head.subtree if t.i not in cue_tokens and (t.i < verb.i) == (head.i < verb.i)]
+        while side and (side[0].is_punct and side[0].text not in _OPENERS or side[0].is_space):
+            side = side[1:]
+        while side and (side[-1].is_space or side[-1].is_punct and side[-1].text not in _CLOSERS):
+            side = side[:-1]
+        if sum(t.is_alpha for t in side) < 3:
+            return None
+        return side[0].idx, side[-1].idx + len(side[-1])
+
     def _from_cue(self, verb: Token, found: list, claimed: dict) -> None:
         lemma = verb.lemma_.lower()
         content, before = self._complement(verb)
         if content is None:
+            span = self._parenthetical(verb) if lemma in self.cues.reporting else None
+            if span is not None:
+                kind, regions = self._classify(span)
+                subj = self._subject(verb)
+                if kind == KIND_DIRECT:
+                    for r in regions:
+                        claimed.setdefault(r.open, _Found((r.start, r.end), KIND_DIRECT, verb, self._np(subj)))
+                elif subj is not None:
+                    f = _Found(span, kind, verb, self._np(subj), regions)
+                    found.append(f)
+                    for r in regions:
+                        claimed[r.open] = f
             return
         if before and any(c.dep_ in ("dobj", "attr") for c in verb.children):
             return  # "Prigozhin listed on crashed plane, Kremlin denies involvement"

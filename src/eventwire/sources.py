@@ -81,24 +81,28 @@ def declared_charset(data: bytes, content_type: Optional[str] = None) -> Optiona
     return m.group(1).decode("ascii") if m else None
 
 
-def decode_html(data: bytes, path: str, content_type: Optional[str] = None) -> str:
+def decode_html(data: bytes, path: str, content_type: Optional[str] = None, line: Optional[int] = None) -> str:
     """Decode an HTML page: UTF-8 if it is valid UTF-8, else the charset it declares."""
+
+    def bad(message: str, code: str) -> BadRecord:
+        return BadRecord(message, path=path, line=line, code=code)
+
     if b"\x00" in data[:8192]:
-        raise BadRecord("binary data, not text", path=path, code="E102")
+        raise bad("binary data, not text", "E102")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         charset = declared_charset(data, content_type)
         if not charset:
-            raise BadRecord(f"not valid UTF-8 (byte {exc.start}) and no other charset declared", path=path, code="E103") from None
+            raise bad(f"not valid UTF-8 (byte {exc.start}) and no other charset declared", "E103") from None
         if not _known_codec(charset):
-            raise BadRecord(f"unknown charset {charset!r}", path=path, code="E116") from None
+            raise bad(f"unknown charset {charset!r}", "E116") from None
         if codecs.lookup(charset).name == "utf-8":
-            raise BadRecord(f"not valid UTF-8 (byte {exc.start})", path=path, code="E103") from None
+            raise bad(f"not valid UTF-8 (byte {exc.start})", "E103") from None
         try:
             return data.decode(charset)
         except UnicodeDecodeError as exc2:
-            raise BadRecord(f"not valid {charset} (byte {exc2.start})", path=path, code="E103") from None
+            raise bad(f"not valid {charset} (byte {exc2.start})", "E103") from None
 
 
 def _known_codec(name: str) -> bool:
@@ -270,7 +274,7 @@ def article_from_html_bytes(
 ) -> Article:
     """An article from a fetched or archived HTML page; its id is left to the text hash."""
     where = path or url or "<html>"
-    html = decode_html(data, where, content_type)
+    html = decode_html(data, where, content_type, line)
     return read_html(html, where, published, url=url, ident="", line=line)
 
 

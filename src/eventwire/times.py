@@ -86,13 +86,14 @@ def time_rules() -> TimeRules:
         ("mdy", re.compile(r"\b(?:" + wd + r",?\s+)?" + mon + r"\s+" + day + r"(?:,?\s+" + year + ")?")),
         ("dmy", re.compile(r"\b(?:" + wd + r",?\s+)?(?:the\s+)?" + day + r"\s+(?:of\s+)?" + mon + r"(?:,?\s+" + year + ")?")),
         ("month", re.compile(r"\b(?:" + i + r"(?P<mod>early|mid|late|the end of|end of|the beginning of|the start of)[\s-]+))?"
-                             r"(?:" + i + r"(?P<rel>last|next|this)\s+))?" + mon + r"(?:,?\s+(?:of\s+)?" + year + ")?")),
+                             r"(?:" + i + r"(?P<rel>last|next|this)\s+))?" + mon + r"(?:,?\s+(?:of\s+)?" + year
+                             + "|" + r"\s+(?:of\s+)?" + i + r"(?P<relyear>last|next|this)\s+year))?")),
         ("weekday", re.compile(r"\b(?:" + i + r"(?P<rel>last|next|this|coming)\s+))?" + wd
                                + r"(?:'s)?(?:\s+(?P<part>morning|afternoon|evening|night))?\b")),
         ("relunit", re.compile(r"\b" + i + r"(?:(?P<mod>earlier|later|early|late|mid|the end of|end of|the beginning of"
                                r"|the start of|the middle of)[\s-]+)?(?P<rel>last|next|this|the)\s+"
                                r"(?P<unit>week|weekend|month|year))\b")),
-        ("deictic", re.compile(r"\b" + i + r"(?P<word>yesterday|today|tonight|tomorrow))\b")),
+        ("deictic", re.compile(r"\b" + i + r"(?P<word>yesterday|today|tonight|tomorrow|overnight))\b")),
         ("offset", re.compile(r"\b" + i + num + r"\s+" + unit + r"\s+(?P<dir>ago|earlier|later|before|after|previously))\b")),
         ("dayrel", re.compile(r"\b" + i + r"the\s+(?P<which>previous|following|next)\s+(?P<unit>day|week|month|year))\b")),
         ("decade", re.compile(r"\b" + i + r"(?:the\s+)?(?:(?P<mod>early|mid|late)[\s-]+)?)"
@@ -225,13 +226,18 @@ def contract_value(value: Optional[str]) -> Optional[str]:
 # Tense of the governing verb
 
 
+# A verb in these roles is an auxiliary or a noun mis-tagged as a verb ("at the crossing").
+_NOT_CLAUSE_HEADS = frozenset({"aux", "auxpass", "pobj", "dobj", "nsubj", "nsubjpass", "compound", "amod", "attr",
+                               "appos", "npadvmod", "poss"})
+
+
 def governing_verb(token: Token) -> Optional[Token]:
     """The nearest verb (or auxiliary heading a clause) above ``token``."""
     t = token
     for _ in range(20):
-        if t.pos_ in ("VERB", "AUX") and t.dep_ not in ("aux", "auxpass"):
+        if t.pos_ in ("VERB", "AUX") and t.dep_ not in _NOT_CLAUSE_HEADS:
             return t
-        if t.head is t:
+        if t.head.i == t.i:
             return t if t.pos_ in ("VERB", "AUX") else None
         t = t.head
     return None
@@ -251,7 +257,7 @@ def tense(token: Token, rules: TimeRules) -> Optional[str]:
             return "future"
         if verb.tag_ == "VB" and any(a.lower_ == "to" for a in auxes):
             return "future"
-        if verb.tag_ == "VB" and verb.dep_ in ("xcomp", "ccomp", "conj") and verb.head is not verb:
+        if verb.tag_ == "VB" and verb.dep_ in ("xcomp", "ccomp", "conj") and verb.head.i != verb.i:
             verb = verb.head  # "will meet and sign": the first verb carries the auxiliary
             continue
         break
@@ -361,6 +367,11 @@ class _Normaliser:
         if g.get("year"):
             c.value = f"{int(g['year'])}-{month:02d}"
             return
+        if g.get("relyear"):  # "September last year"
+            if self.ref is not None:
+                step = {"last": -1, "next": 1}.get(g["relyear"].lower(), 0)
+                c.value = f"{self.ref.year + step}-{month:02d}"
+            return
         if not g.get("mod") and not g.get("rel"):
             before = self.text[max(0, c.start - 20) : c.start].split()
             prev = before[-1].lower().rstrip(",") if before else ""
@@ -389,11 +400,13 @@ class _Normaliser:
         target = self.rules.weekdays.index(c.groups["wd"])
         rel = (c.groups.get("rel") or "").lower()
         back = (ref.weekday() - target) % 7
-        ahead = (target - ref.weekday()) % 7 or 7
+        # "will meet on Sunday" in a Sunday report is that day; "next Sunday" is not.
+        ahead = (target - ref.weekday()) % 7
+        strictly_ahead = ahead or 7
         if rel == "last":
             d = ref - dt.timedelta(days=back or 7)
         elif rel in ("next", "coming"):
-            d = ref + dt.timedelta(days=ahead)
+            d = ref + dt.timedelta(days=strictly_ahead)
         elif rel == "this":
             d = ref - dt.timedelta(days=back) if self.tense_at(c) != "future" else ref + dt.timedelta(days=(target - ref.weekday()) % 7)
         elif self.tense_at(c) == "future":
@@ -424,7 +437,7 @@ class _Normaliser:
     def deictic(self, c: _Cand) -> None:
         if self.ref is None:
             return
-        shift = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}[c.groups["word"].lower()]
+        shift = {"yesterday": -1, "today": 0, "tonight": 0, "overnight": 0, "tomorrow": 1}[c.groups["word"].lower()]
         c.value = (self.ref + dt.timedelta(days=shift)).isoformat()
 
     def _count(self, c: _Cand) -> Optional[int]:
@@ -669,8 +682,8 @@ def annotate_times(doc: Doc) -> Doc:
     dl = find_dateline(doc, text)
     dl_time = None
     if dl is not None and dl.date is not None:
-        text, start, end = dl.date
-        dl_time = _dateline_time(doc, text, start, end, rules)
+        dl_text, start, end = dl.date
+        dl_time = _dateline_time(doc, dl_text, start, end, rules)
     ref = reference_date(doc, dl_time.value if dl_time else None)
     times = extract_times(doc, ref, rules, skip=dl.span if dl else None, text=text)
     if dl_time is not None:
@@ -699,17 +712,76 @@ def _dateline_time(doc: Doc, text: str, start: int, end: int, rules: TimeRules) 
 # Event dates
 
 
+_RELATIVE_BOUNDS = frozenset({"since", "until", "till", "after", "before", "following"})
+_TIME_NOUNS = frozenset({"dawn", "noon", "midnight", "daybreak", "dusk", "sunrise", "sunset", "morning",
+                         "evening", "night", "afternoon", "midday"})
+_OFFSET_HEAD = re.compile(r"(?i)^(?:\w+)\s+(?P<unit>day|week|month|year)s?\s+(?P<dir>after|before)\b")
+
+
 def _clause_chain(verb: Token) -> list[Token]:
     """``verb`` and the verbs whose clause it is part of, up to a relative clause."""
     chain = [verb]
     t = verb
     for _ in range(10):
-        if t.dep_ in ("relcl", "acl") or t.head is t:
+        if t.dep_ in ("relcl", "acl") or t.head.i == t.i:
             break
+        if t.dep_ == "conj" and any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children):
+            break  # "X ratified it on March 30, but Ankara still accuses Sweden": a clause of its own
         t = t.head
         if t.pos_ in ("VERB", "AUX"):
             chain.append(t)
     return chain
+
+
+def _dates_something_else(span, gov: Token) -> bool:
+    """'since Russia's invasion in February 2022', 'after the vote on Monday': the
+    expression dates the bound of a period or another event, not the clause's own."""
+    doc = span.doc
+    # In the text: a "since"/"after" ... before the expression, with no verb or comma between.
+    for k in range(span.start - 1, max(-1, span.start - 9), -1):
+        tok = doc[k]
+        if tok.text in (",", ";", ":") or tok.pos_ in ("VERB", "AUX"):
+            break
+        if tok.lower_ in _RELATIVE_BOUNDS and tok.pos_ in ("ADP", "SCONJ"):
+            nxt = doc[k + 1] if k + 1 < len(doc) else None
+            if nxt is None or nxt.lower_ not in _TIME_NOUNS:
+                return True
+    # In the parse: such a preposition between the expression and its verb.
+    root = span.root
+    t = root
+    for _ in range(12):
+        if t.i == gov.i or t.head.i == t.i:
+            return False
+        t = t.head
+        if t.lower_ in _RELATIVE_BOUNDS and t.pos_ in ("ADP", "SCONJ"):
+            objects = [c for c in t.children if c.dep_ in ("pobj", "pcomp")]
+            if not objects or objects[0].lower_ not in _TIME_NOUNS:
+                return True
+    return False
+
+
+def _anchored_date(doc: Doc, text: str, times: list[TimeExpr], sent, verb: Token) -> Optional[str]:
+    """The date of an event named after "N days after": "met on Tuesday, a day after a
+    strike hit Kyiv" dates the strike to Monday."""
+    for t in times:
+        if not (sent.start_char <= t.span[0] < sent.end_char):
+            continue
+        m = _OFFSET_HEAD.match(t.text)
+        if m is None:
+            continue
+        stop = _ANCHOR_STOP.search(text, t.span[0] + m.end())
+        region_end = min(stop.start() if stop else sent.end_char, sent.end_char)
+        if not (t.span[0] <= verb.idx < region_end):
+            continue
+        n = re.match(r"\w+", t.text).group(0).lower()
+        count = int(n) if n.isdigit() else time_rules().numbers.get(n)
+        main = [o for o in times if sent.start_char <= o.span[0] < sent.end_char and o is not t
+                and not (t.span[0] <= o.span[0] < region_end) and precision(o.value) == "day"]
+        if count is None or not main:
+            return None
+        sign = -1 if m.group("dir").lower() == "after" else 1
+        return shift(main[0].value, sign * count, m.group("unit").lower())
+    return None
 
 
 def time_for(doc: Doc, sent, verb) -> tuple[str | None, str]:
@@ -717,26 +789,34 @@ def time_for(doc: Doc, sent, verb) -> tuple[str | None, str]:
 
     Returns ``(value, date_source)``: the time expression governing the clause
     (``"text"``; value None when that expression cannot be resolved), else the
-    dateline's date (``"dateline"``), else the publication date (``"published"``;
-    value None when the article has no date). Values are at contract precision.
+    dateline's date when it differs from the publication date (``"dateline"``), else
+    the publication date (``"published"``; value None when the article has no date).
+    Values are at contract precision. An expression that dates the bound of a period
+    ("since February 2022") or another event ("after the vote on Monday") is not the
+    clause's date; an event named after "N days after" is dated from the main clause.
     """
     dl = doc._.dateline
     dl_span = dl.time.span if (dl is not None and dl.time is not None) else None
+    times = [t for t in doc._.times or () if t.span != dl_span]
     if verb is not None and sent is not None:
+        text = doc.text
+        anchored = _anchored_date(doc, text, times, sent, verb)
+        if anchored is not None:
+            return contract_value(anchored), "text"
         chain = _clause_chain(verb)
         best, best_key = None, None
-        for t in doc._.times or ():
-            if t.span == dl_span or not (sent.start_char <= t.span[0] < sent.end_char):
+        for t in times:
+            if not (sent.start_char <= t.span[0] < sent.end_char) or t.text.lower().startswith(("since", "until")):
                 continue
             span = doc.char_span(t.span[0], t.span[1], alignment_mode="expand")
             if span is None:
                 continue
             gov = governing_verb(span.root)
+            if gov is None or _dates_something_else(span, gov):
+                continue
             if gov == verb:
-                rank = 3
-            elif verb.is_ancestor(span.root):
                 rank = 2
-            elif gov is not None and gov in chain:
+            elif gov in chain:
                 rank = 1
             else:
                 continue
@@ -745,9 +825,10 @@ def time_for(doc: Doc, sent, verb) -> tuple[str | None, str]:
                 best, best_key = t, key
         if best is not None:
             return contract_value(best.value), "text"
-    if dl is not None and dl.time is not None and dl.time.value:
-        return dl.time.value, "dateline"
     published = doc._.published
+    if dl is not None and dl.time is not None and dl.time.value:
+        if published is None or dl.time.value != published.isoformat():
+            return dl.time.value, "dateline"
     return (published.isoformat() if published else None), "published"
 
 

@@ -8,6 +8,7 @@ uvicorn. Endpoints are thin: each parses its parameters and calls one function o
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import os
 from importlib import resources
@@ -147,4 +148,4 @@ def app_from_env() -> FastAPI:
     """Factory for ``uvicorn --factory`` (several workers): settings from the environment."""
     settings = ApiSettings.from_json(os.environ["EVENTWIRE_SERVE_SETTINGS"])
     token = os.environ.get(settings.token_env) or None
-    return create_app(ApiSettings(**{**settings.__dict__, "token": token}))
+    return create_app(dataclasses.replace(settings, token=token))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import queue
 import threading
@@ -177,11 +178,14 @@ class ResponseCacheMiddleware:
 
     The key is the path, the query string and whether CSV was asked for in the
     ``Accept`` header; only 200 answers are kept. Answers carry ``X-Cache: hit|miss``.
+    Identical requests that arrive while the first is being answered wait for it
+    instead of running the same query again.
     """
 
     def __init__(self, app, cache: ResponseCache):
         self.app = app
         self.cache = cache
+        self._inflight: dict[Any, asyncio.Future] = {}
 
     async def __call__(self, scope, receive, send) -> None:
         path = scope.get("path", "")
@@ -191,12 +195,18 @@ class ResponseCacheMiddleware:
             return
         accept = dict(scope.get("headers", ())).get(b"accept", b"")
         key = (path, scope.get("query_string", b""), b"text/csv" in accept and b"application/json" not in accept)
+        pending = self._inflight.get(key)
+        if pending is not None:
+            await asyncio.shield(pending)
         hit = self.cache.get(key)
         if hit is not None:
             status, headers, body = hit
             await send({"type": "http.response.start", "status": status, "headers": [*headers, (b"x-cache", b"hit")]})
             await send({"type": "http.response.body", "body": body})
             return
+        leader = pending is None
+        if leader:
+            self._inflight[key] = asyncio.get_running_loop().create_future()
         start: dict = {}
         chunks: list[bytes] = []
 
@@ -210,4 +220,8 @@ class ResponseCacheMiddleware:
                     self.cache.put(key, (200, list(start.get("headers", ())), b"".join(chunks)))
             await send(message)
 
-        await self.app(scope, receive, capture)
+        try:
+            await self.app(scope, receive, capture)
+        finally:
+            if leader:
+                self._inflight.pop(key).set_result(None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 
 import click
@@ -50,6 +51,10 @@ def ingest(paths, db, published, workers, dask_address, model, batch_size, quiet
 
     if workers and dask_address:
         raise click.UsageError("give --workers or --dask, not both")
+    if (workers or dask_address) and logging.getLogger().getEffectiveLevel() >= logging.WARNING:
+        import distributed  # noqa: F401  (importing it sets its loggers to INFO; quiet them after)
+
+        logging.getLogger("distributed").setLevel(logging.WARNING)
     try:
         with open_store(db) as store, lib.make_runner(
             workers=workers, dask=dask_address, model=model, batch_size=batch_size

@@ -58,7 +58,12 @@ def page_options(f):
 
 def _open(db):
     try:
-        return open_store(db, readonly=True)
+        try:
+            return open_store(db, readonly=True)
+        except StoreError as exc:
+            if exc.code != "E206":
+                raise
+            return open_store(db)  # written by an older eventwire: migrate it first
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -261,4 +266,33 @@ def report(db, relations, n_quotes, since, until, as_json):
     console.print(qt)
 
 
-COMMANDS = [events, quotes, ties, report]
+# --- article -------------------------------------------------------------------
+
+
+@click.command()
+@click.argument("ref")
+@db_option
+@json_option
+def article(ref, db, as_json):
+    """Show one stored article with all its records. REF is the article id shown by
+    the other commands, its store key (pk) or its content hash."""
+    from .analyze import render_table
+
+    with _open(db) as store:
+        record = queries.get_article(store, ref)
+    if record is None:
+        raise click.ClickException(f"no article {ref!r} in {db}")
+    if as_json:
+        _print_json(record)
+        return
+    lines = [render_table(record)]
+    urls = ", ".join(record["urls"]) or "-"
+    lines.append(f"store:   pk {record['pk']}, source {record['source'] or '-'}, urls {urls}")
+    if record["duplicate_of"]:
+        lines.append(f"         near-duplicate of pk {record['duplicate_of']} (similarity {record['similarity']:.2f})")
+    if record["near_duplicates"]:
+        lines.append(f"         near-duplicates: pk {', '.join(map(str, record['near_duplicates']))}")
+    click.echo("\n".join(lines))
+
+
+COMMANDS = [events, quotes, ties, report, article]

@@ -233,7 +233,7 @@ async function renderArticles(root, _arg, params) {
           "li",
           {},
           el("a", { href: link("/article/" + a.pk) }, a.title || a.id || String(a.pk)),
-          el("span", { class: "muted" }, ` · ${a.published || "undated"}` + (a.source ? ` · ${a.source}` : "") + ` · ${a.events ?? 0} events, ${a.quotes ?? 0} quotes`),
+          el("span", { class: "muted" }, ` · ${a.published || "undated"}` + (a.source ? ` · ${a.source}` : "") + ` · ${plural(a.events ?? 0, "event")}, ${plural(a.quotes ?? 0, "quote")}`),
         ),
       ),
     ),

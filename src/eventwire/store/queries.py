@@ -506,7 +506,8 @@ def top_relations(
     store, *, limit: int = 10, since: Optional[str] = None, until: Optional[str] = None
 ) -> list[dict[str, Any]]:
     """The most active relations: undirected pairs of actors (country, else code) by
-    number of events (asserted, not negated), with mean Goldstein and QuadClass counts."""
+    number of events (asserted, not negated; an actor with itself left out), with mean
+    Goldstein and QuadClass counts."""
     clauses = ["target_key <> ''", "negated = 0", "hypothetical = 0", "source_key <> target_key"]
     params: list[Any] = []
     lo, hi = period_bounds(since, until)

@@ -89,6 +89,44 @@ class Store:
     def schema_version(self) -> int:
         return self.db.schema_version()
 
+    # --- the LSH index ---------------------------------------------------------
+
+    def lsh_layout(self) -> str:
+        bands, rows = self.config.lsh_params()
+        return f"{self.config.num_perm}:{bands}x{rows}"
+
+    def check_lsh_layout(self) -> bool:
+        """Rebuild the LSH buckets if they were written with another band layout
+        (another near-duplicate threshold); True when a rebuild was needed."""
+        layout = self.lsh_layout()
+        row = self.db.one("SELECT value FROM store_meta WHERE key = 'lsh_layout'")
+        if row is not None and row["value"] == layout:
+            return False
+        with self.db.transaction():
+            row = self.db.one("SELECT value FROM store_meta WHERE key = 'lsh_layout'")
+            if row is not None and row["value"] == layout:
+                return False
+            rebuilt = row is not None or self.db.one("SELECT article FROM minhash_bands LIMIT 1") is not None
+            if rebuilt:
+                self._rebuild_lsh()
+            self.db.execute("DELETE FROM store_meta WHERE key = 'lsh_layout'")
+            self.db.execute("INSERT INTO store_meta (key, value) VALUES ('lsh_layout', ?)", (layout,))
+        if rebuilt:
+            log.info("store %s: LSH buckets rebuilt for layout %s", self.url, layout)
+        return rebuilt
+
+    def _rebuild_lsh(self) -> None:
+        bands, rows = self.config.lsh_params()
+        self.db.execute("DELETE FROM minhash_bands")
+        for r in self.db.query("SELECT article, signature FROM article_minhash ORDER BY article"):
+            sig = dedup.from_blob(r["signature"])
+            if len(sig) != self.config.num_perm:
+                continue  # written with another num_perm: not comparable
+            self.db.executemany(
+                "INSERT INTO minhash_bands (band, bucket, article) VALUES (?, ?, ?)",
+                [(b, bucket, r["article"]) for b, bucket in dedup.band_buckets(sig, bands, rows)],
+            )
+
     # --- adding an article -----------------------------------------------------
 
     def add(self, article: Article, analysis: Analysis, model: Optional[str] = None) -> AddResult:
@@ -372,7 +410,10 @@ def open_store(url: str, *, readonly: bool = False, config: Optional[dedup.Dedup
             applied = db.migrate()
             if applied:
                 log.info("store %s: applied migrations %s", url, applied)
+        store = Store(db, str(url), config or dedup.DedupConfig())
+        if not readonly:
+            store.check_lsh_layout()
     except Exception:
         db.close()
         raise
-    return Store(db, str(url), config or dedup.DedupConfig())
+    return store
