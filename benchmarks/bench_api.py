@@ -1,7 +1,8 @@
 """The API under load: a store of >= 100,000 events, 50 concurrent clients, 60 seconds.
 
-    python benchmarks/bench_api.py                       # build (or reuse) the store, run
-    python benchmarks/bench_api.py --events 100000 --clients 50 --seconds 60 --workers 1
+    python benchmarks/bench_api.py --cpu 30                  # build (or reuse) the store, run
+    python benchmarks/bench_api.py --mix lookups             # index lookups only: the API's own cost
+    python benchmarks/bench_api.py --events 100000 --clients 50 --seconds 60 --workers 1 --cache-seconds 5
 
 1. Builds a store of synthetic articles through ``Store.add`` (hand-built Analysis
    records with random actors, CAMEO codes, dates and quotes; no spaCy). The store is
@@ -11,8 +12,12 @@
    after another with no pause, for ``--seconds``: a mix of event filters, quote
    searches, ties, actor profiles, articles and the network. Every request goes to
    127.0.0.1 only; the run is bounded in time and in number of requests.
-4. Prints p50/p95/p99 latency, throughput and errors, overall and per endpoint, and
-   writes them as JSON (``--out``).
+4. Prints p50/p95/p99 latency, throughput, errors, cache hits and the share of a CPU
+   core the server got, overall and per endpoint, and writes them as JSON (``--out``;
+   the server's stderr goes next to it). ``--cpu N`` first measures the server's CPU
+   time per request of each kind, N of each, one at a time (needs psutil).
+
+Results and what they mean: BENCHMARKS.md, "API under load".
 """
 
 from __future__ import annotations
@@ -286,7 +291,9 @@ async def load(base: str, clients: int, seconds: float, max_requests: int, seed:
     results: list[tuple[str, float, int, bool]] = []
     errors: dict[str, int] = defaultdict(int)
     deadline = time.monotonic() + seconds
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    # Reuse a connection only if it has been idle under 2 s: uvicorn closes idle ones
+    # after 5 s, and a request sent on a connection being closed fails with ReadError.
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients, keepalive_expiry=2.0)
 
     async with httpx.AsyncClient(base_url=base, timeout=30.0, limits=limits) as http:
 
@@ -382,14 +389,20 @@ def main(argv=None) -> int:
         if args.cpu:
             cpu = server_cpu(base, proc.pid, pairs, counts["articles"], args.cpu, args.seed)
             print(json.dumps(cpu, indent=1), file=sys.stderr)
+        import psutil
+
+        server_proc = psutil.Process(proc.pid)
+        cpu_before = sum(server_proc.cpu_times()[:2])
         results, errors, wall = asyncio.run(
             load(base, args.clients, args.seconds, args.max_requests, args.seed, pairs, counts["articles"], MIXES[args.mix])
         )
+        # How much CPU the server got during the run (1.0 = one core all the time).
+        server_share = (sum(server_proc.cpu_times()[:2]) - cpu_before) / wall
     load_after = os.getloadavg()
     summary = summarise(results, errors, wall)
     summary.update(
         store={k: counts[k] for k in ("articles", "events", "event_clusters", "quotes")},
-        server_cpu_per_request=cpu, build=built, mix=args.mix, clients=args.clients, workers=args.workers, cache_seconds=args.cache_seconds, cpus=os.cpu_count(),
+        server_cpu_per_request=cpu, server_cores_used=round(server_share, 2), build=built, mix=args.mix, clients=args.clients, workers=args.workers, cache_seconds=args.cache_seconds, cpus=os.cpu_count(),
         loadavg_before=[round(x, 2) for x in load_before], loadavg_after=[round(x, 2) for x in load_after],
         when=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
     )

@@ -535,3 +535,40 @@ def test_role_noun_before_the_name_is_one_actor(index):
 def test_they_refers_to_a_named_group(index):
     idx = index("The Houthis, who have attacked dozens of ships, said they would retaliate.")
     assert resolved(idx, "they").name == "Houthis"
+
+
+@pytest.mark.parametrize(
+    "text, name, code",
+    [
+        ("Dr Ahmed Saleh, a doctor at a hospital in Khan Younis, said supplies were running out.", "Ahmed Saleh", "HLH"),
+        ("Gen. Valery Gerasimov, Russia's chief of the general staff, inspected the troops.", "Valery Gerasimov", "RUSMIL"),
+        ("Sen. Jane Holloway said Congress would act.", "Jane Holloway", "LEG"),
+    ],
+)
+def test_appositions_and_abbreviated_titles(index, text, name, code):
+    actor = resolved(index(text), name)
+    assert actor is not None and (actor.name, actor.code) == (name, code)
+
+
+@pytest.mark.parametrize(
+    "text, phrase",
+    [
+        ("Blinken will press for more aid.", "press"),
+        ("The storm forces residents to flee.", "forces"),
+        ("Doctors worked at a hospital in Khan Younis.", "Khan Younis"),
+    ],
+)
+def test_verbs_and_places_are_not_role_actors(index, text, phrase):
+    assert resolved(index(text), phrase) is None
+
+
+@pytest.mark.parametrize(
+    "text, phrase, code",
+    [
+        ("The Russian side said the talks were constructive.", "Russian side", "RUSGOV"),
+        ("The two sides agreed to meet again.", "sides", None),
+    ],
+)
+def test_side(index, text, phrase, code):
+    actor = resolved(index(text), phrase)
+    assert (actor.code if actor else None) == code

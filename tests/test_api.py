@@ -846,3 +846,38 @@ def test_identical_requests_share_one_answer(db_path, monkeypatch):
     assert len(calls) == 1
     assert len({a.content for a in answers}) == 1
     assert sorted(a.headers["x-cache"] for a in answers) == ["hit"] * 7 + ["miss"]
+
+
+def test_analyze_with_the_real_pipeline(tmp_path, analyzer):
+    from pathlib import Path
+
+    seed = Path(__file__).resolve().parents[2] / "shared" / "reference" / "seed-article.txt"
+    if not seed.exists():
+        pytest.skip("seed article not found")
+    title, _, body = seed.read_text(encoding="utf-8").partition("\n")
+    app = create_app(ApiSettings(db=str(tmp_path / "seed.db"), token="tok"), analyzer_factory=lambda: analyzer)
+    with TestClient(app) as c:
+        r = c.post("/api/analyze?store=true", json={"text": body.strip("\n"), "title": title, "published": "2021-12-15",
+                                                      "id": "seed"}, headers={"Authorization": "Bearer tok"})
+        assert r.status_code == 200
+        record = r.json()
+        assert record["stored"]["status"] == "new"
+        stored = c.get("/api/articles/seed").json()
+        # What the API stored and serves back is the record it returned, field for field.
+        assert stored["text"] == body.strip("\n")
+        for key in ("actors", "places", "times", "tone", "title", "published"):
+            assert stored[key] == record[key], key
+        for key in ("quotes", "events"):
+            assert [{k: v for k, v in item.items() if k in old} for item, old in zip(stored[key], record[key])] == record[key]
+        assert len(stored["events"]) == len(record["events"]) and len(stored["quotes"]) == len(record["quotes"])
+
+
+@pytest.mark.parametrize(
+    "url, shown",
+    [("postgresql://ew:pa:ss@127.0.0.1:5432/db", "postgresql://ew:***@127.0.0.1:5432/db"),
+     ("postgresql://ew@127.0.0.1/db", "postgresql://ew@127.0.0.1/db"), ("/data/events.db", "/data/events.db")],
+)
+def test_serve_never_prints_a_password(url, shown):
+    from eventwire.cli.serve import redact
+
+    assert redact(url) == shown

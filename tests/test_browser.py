@@ -116,7 +116,9 @@ def test_ties_chart_renders_with_data(page, base_url):
     periods = page.locator(".ties-chart g.period")
     assert periods.count() == 8  # 2021-12-13 .. 2022-01-31, weeks without events included
     assert page.locator(".ties-chart rect.bar").count() == 6
+    # The mean-Goldstein line breaks at weeks without events: 12-13 | 01-03 | 01-17 .. 01-31.
     assert page.locator(".ties-chart .gold-line").count() == 1
+    assert page.locator(".ties-chart .gold-dot").count() == 5
     page.locator('.ties-chart g.period[data-period="2022-01-03"]').click()
     page.wait_for_selector("#period-detail[data-ready]")
     shot(page, "ties", full_page=True)

@@ -297,3 +297,16 @@ def test_cli_lookup_and_check(args, expected):
 def test_cli_lookup_unknown():
     result = CliRunner().invoke(main, ["dictionary", "lookup", "Ruritania"])
     assert result.exit_code == 1
+
+
+def test_user_entry_replaces_shipped_person(tmp_path):
+    path = tmp_path / "fix.yaml"
+    path.write_text(
+        "people:\n  - name: Sergei Lavrov\n    aliases: [Lavrov]\n    gender: m\n"
+        "    terms: [{actor: RUS, office: foreign_minister, from: 2004-03-09, to: 2030-01-01}]\n",
+        encoding="utf-8",
+    )
+    d = load_dictionaries([path])
+    assert [p.name for p in d.people].count("Sergei Lavrov") == 1
+    held = d.holder("RUS", "foreign_minister", dt.date(2029, 1, 1))
+    assert held is not None and held[0].name == "Sergei Lavrov"

@@ -120,6 +120,34 @@ def test_coordinated_sources_with_a_target_give_one_event_each(code):
 
 
 @pytest.mark.parametrize(
+    "text, expected",
+    [
+        # "the two leaders": the parties of the latest two-party event
+        ("Putin and Xi held talks in Beijing. The two leaders signed an energy agreement.", ("CHN", "RUS", "05")),
+        # "condemned the move": the source of the latest act
+        ("Britain imposed sanctions on Iran on Monday. Tehran condemned the move.", ("IRN", "GBR", "11")),
+        ("Russia attacked Kharkiv on Monday. France condemned the attack.", ("FRA", "RUS", "11")),
+        # a government's protest is an official complaint (11), not a demonstration (14)
+        ("Turkey protested against the arrests to Germany.", ("TUR", "DEU", "11")),
+        # "demanded that X ...": the demand is addressed to X
+        ("China demanded that Ukraine release the detained sailors.", ("CHN", "UKR", "10")),
+        # a warning with a conditional consequence, told to an addressee
+        ("Biden told Xi that Washington would respond if Beijing supplied weapons to Moscow.", ("USA", "CHN", "13")),
+        # a country named only by a modifier
+        ("Israel rejected an Iranian proposal on Monday.", ("ISR", "IRN", "12")),
+    ],
+)
+def test_short_range_anaphora_and_special_cases(code, text, expected):
+    assert expected in triples(code(text), counted_only=True)
+
+
+def test_untargeted_only_for_protest_and_force_posture(code):
+    got = triples(code("Russia criticised the plan. Russia mobilised its reservists on Monday."))
+    assert ("RUS", None, "11") not in got
+    assert ("RUS", None, "15") in got
+
+
+@pytest.mark.parametrize(
     "text, root, negated, modality",
     [
         ("Russia did not attack Ukraine.", "19", True, "asserted"),
@@ -206,7 +234,10 @@ def _event(src, tgt, cameo_code, date, date_source="text", modality="asserted", 
     [
         ([_event("RUS", "UKR", "190", "2022-02-24"), _event("RUS", "UKR", "190", "2022-02-24", start=5)], 1),
         ([_event("RUS", "UKR", "190", "2022-02-24"), _event("RUS", "UKR", "190", "2022-03-01")], 2),
-        ([_event("RUS", "UKR", "190", "2022-02-24"), _event("RUS", "UKR", "195", "2022-02-24", "published")], 1),
+        ([_event("RUS", "UKR", "190", "2022-02-24"), _event("RUS", "UKR", "190", "2021-12-15", "published")], 1),
+        ([_event("RUS", "UKR", "193", "2022-02-24"), _event("RUS", "UKR", "195", "2022-02-24")], 2),
+        ([_event("USA", "RUS", "130", "2021-12-07"), _event("USA", "RUS", "138", "2021-12-07")], 1),
+        ([_event("RUSGOV", "UKR", "190", "2022-02-24"), _event("RUS", "UKRMIL", "190", "2022-02-24")], 1),
         ([_event("RUS", "UKR", "190", "2022-02-24"), _event("UKR", "RUS", "190", "2022-02-24")], 2),
         ([_event("RUS", "UKR", "190", "2022-02-24"), _event("RUS", None, "190", "2022-02-24")], 1),
         ([_event("RUS", "UKR", "111", "2022-02-24"), _event("RUS", "UKR", "190", "2022-02-24")], 2),
@@ -262,3 +293,9 @@ def test_seed_has_no_asserted_sanction_or_invasion_from_the_warnings(seed):
                 assert e.root != "16", e
             if _country(e.source) == "RUS":
                 assert e.root not in ("18", "19"), e
+
+
+def test_first_person_inside_a_quote_is_the_speaker(analyze):
+    record = analyze('"We will impose new sanctions on Iran," French President Emmanuel Macron said on Monday.')
+    got = [(_country(e.source), _country(e.target), e.root, e.modality) for e in record.events]
+    assert ("FRA", "IRN", "13", "future") in got

@@ -113,7 +113,7 @@ def test_failed_analysis_loses_no_other_article(tmp_path, analyzer):
         summary = ingest(read_paths([path]), store, SpyRunner(analyzer, fail_ids={"art2"}), batch_size=2,
                          on_bad=reported.append)
     assert summary.failed == 1 and summary.stored == 4
-    assert "art2" in str(reported[0]) and reported[0].code == "E402"
+    assert "art2" in str(reported[0]) and reported[0].code == "E602"
     assert sorted(stored_records(db)) == ["art0", "art1", "art3", "art4"]
     # the failed one is retried on the next run
     with open_store(db) as store:
@@ -266,7 +266,7 @@ def test_cli_workers_and_dask_exclude_each_other(tmp_path):
 def test_cli_dask_unreachable_scheduler(tmp_path):
     path = write_jsonl(tmp_path / "in.jsonl", [make_article(0)])
     result = CliRunner().invoke(main, ["ingest", path, "--db", str(tmp_path / "s.db"), "--dask", "tcp://127.0.0.1:9"])
-    assert result.exit_code == 1 and "E401" in result.output + result.stderr
+    assert result.exit_code == 1 and "E601" in result.output + result.stderr
 
 
 @pytest.mark.slow

@@ -49,6 +49,10 @@ def find(places, surface):
         ("Britain and the U.S. imposed sanctions.", "U.S.", "United States", "USA", "country"),
         ("Britain and the U.S. imposed sanctions.", "Britain", "United Kingdom", "GBR", "country"),
         ("Militants fired rockets from Gaza City and Rafah.", "Rafah", "Rafah", "PSE", "city"),
+        ("New Delhi must restore the status of Jammu and Kashmir, he said.", "Jammu and Kashmir", "Kashmir", "IND",
+         "region"),
+        ("Kyiv denied shelling the Russian border region of Belgorod.", "Belgorod", "Belgorod", "RUS", "city"),
+        ("Russia claims to have annexed Zaporizhzhia and Kherson in September.", "Kherson", "Kherson", "UKR", "city"),
     ],
 )
 def test_resolution(analyze, text, surface, name, country, feature):
@@ -68,6 +72,10 @@ def test_resolution(analyze, text, surface, name, country, feature):
         ("Talks were held at the Palais Coburg hotel in Vienna.", {"Coburg"}),
         ("It was the North's fourth launch this week.", {"North"}),
         ("NATO said it would respond.", {"NATO"}),
+        ("The White House said the president would travel.", {"White House"}),
+        ("Marco Rubio won the primary. Rubio thanked voters in Miami.", {"Rubio"}),
+        ("Obama said the deal was good for workers.", {"Obama"}),
+        ("The Florida senator spoke.", {"The Florida"}),
     ],
 )
 def test_names_that_are_not_places(analyze, text, not_places):

@@ -21,7 +21,6 @@ from storekit import (  # noqa: F401  (fixtures)
     TEXTS,
     corpus,
     corpus_store,
-    event,
     near_copy,
     plain_analysis,
     quote_of,
@@ -129,6 +128,16 @@ def test_pagination(loaded):
     days = [e["day"] for p in pages for e in p.items]
     assert days == sorted(days, reverse=True)
     assert queries.list_events(loaded, limit=0).items == []
+
+
+@pytest.mark.parametrize("negated, hypothetical", [(False, False), (True, False), (True, True)])
+@pytest.mark.parametrize("limit, offset", [(100, 0), (3, 0), (3, 3), (2, 5)])
+def test_unfiltered_listing_agrees_with_the_filtered_path(loaded, negated, hypothetical, limit, offset):
+    # No filter but the flags reads clusters directly; any other filter groups mentions.
+    flags = {"include_negated": negated, "include_hypothetical": hypothetical}
+    direct = queries.list_events(loaded, EventFilter(**flags), limit=limit, offset=offset)
+    grouped = queries.list_events(loaded, EventFilter(since="1900", **flags), limit=limit, offset=offset)
+    assert direct.to_dict() == grouped.to_dict()
 
 
 def test_event_items_lead_back_to_their_sentence(loaded):
@@ -390,12 +399,18 @@ def test_article_command(db_path, ref):
     assert missing.exit_code == 1 and "no article" in missing.output
 
 
-def test_commands_migrate_an_older_store(db_path):
-    with open_store(db_path) as s:
-        s.db.execute("DELETE FROM schema_version WHERE version = (SELECT MAX(version) FROM schema_version)")
-        s.db.execute("DROP TABLE store_meta")
-    result = run("report", "--db", db_path, "--json")
-    assert result.exit_code == 0 and json.loads(result.output)["totals"]["articles"] == 4
+def test_commands_migrate_an_older_store(tmp_path):
+    from eventwire.store.backend import connect, migrations_for
+
+    path = str(tmp_path / "old.db")
+    latest = max(m.version for m in migrations_for("sqlite"))
+    db = connect(path)
+    assert db.migrate(target=latest - 1)[-1] == latest - 1
+    db.close()
+    result = run("report", "--db", path, "--json")
+    assert result.exit_code == 0 and json.loads(result.output)["totals"]["articles"] == 0
+    with open_store(path, readonly=True) as s:
+        assert s.schema_version() == latest
 
 
 def test_missing_store(tmp_path):

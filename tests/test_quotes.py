@@ -185,6 +185,31 @@ def test_attribution_forms(analyze, body, fragment, kind, speaker, cue):
     assert body[q.span[0] : q.span[1]].replace("\n", " ").startswith(q.text[:10])
 
 
+@pytest.mark.parametrize(
+    "body, title, fragment, speaker",
+    [
+        # a parenthetical cue: the clause around it is the content
+        ("Since the floods began, Pakistani Prime Minister Shehbaz Sharif says, more than a million homes have been lost.",
+         "", "more than a million homes have been lost", "Shehbaz Sharif"),
+        # a relative pronoun as subject: the noun it refers to is the speaker
+        ("The decision was welcomed by the African Union Commission, which said it would send observers to the vote.",
+         "", "it would send observers to the vote", "African Union Commission"),
+        # a headline's 'X: clause' attribution
+        ("The minister spoke in Lagos on Monday.",
+         "Nigeria's Tinubu: fuel subsidy 'is gone for good'", "fuel subsidy", "Tinubu"),
+        # an indefinite speaker after the verb is nobody the article names
+        ("“The talks are going nowhere,” said a Western diplomat in Geneva.",
+         "", "The talks are going nowhere", None),
+        # hyphenated surnames survive
+        ("“We will rebuild every school,” said Ukrainian Education Minister Oksen Lisovyi-Kovalenko.",
+         "", "We will rebuild every school", "Oksen Lisovyi-Kovalenko"),
+    ],
+)
+def test_more_attribution_forms(analyze, body, title, fragment, speaker):
+    q = quote_with(analyze(body, title=title), fragment)
+    assert name_of(q) == speaker or (speaker and name_of(q) and name_of(q).endswith(speaker))
+
+
 def test_added_clause_after_a_direct_quote(analyze):
     body = (
         "\u201cThe people have spoken,\u201d Senegalese President Bassirou Diomaye Faye said, adding that "
@@ -230,6 +255,20 @@ def test_headline_quote(analyze):
     q = quote_with(record, "The worst is behind us")
     assert q.in_title
     assert name_of(q) == "John Mahama"
+
+
+def test_single_quote_house_style(analyze):
+    body = (
+        "Britain's prime minister, Keir Starmer, said the country would 'never waver' in its support.\n\n"
+        "'Putin's gamble has failed and it's the Ukrainians' courage that did it,' Starmer told MPs.\n\n"
+        "The opposition leader, Kemi Badenoch, said the plans did not go far enough. 'It's all talk,' she said."
+    )
+    record = analyze(body)
+    q = quote_with(record, "Putin's gamble has failed")
+    assert q.text.endswith("courage that did it")  # the possessive s' does not close the quote
+    assert name_of(q) == "Keir Starmer"
+    assert name_of(quote_with(record, "It's all talk")) == "Kemi Badenoch"
+    assert quote_with(record, "never waver").kind == "mixed"
 
 
 def test_scare_quotes_are_not_quotes(analyze):

@@ -208,7 +208,7 @@ class Boom(RuntimeError):
     pass
 
 
-@pytest.mark.parametrize("stage", ["_insert_signature", "_insert_records", "_assign_clusters", "_recount"])
+@pytest.mark.parametrize("stage", ["_signature_rows", "_record_rows", "_assign_clusters", "_recount"])
 def test_failure_mid_article_writes_nothing(store, monkeypatch, stage):
     items = corpus()
     store.add(*items[0])

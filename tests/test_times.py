@@ -49,6 +49,13 @@ def times_of(analyze, text, published=PUB):
         ("The minister arrived yesterday.", "yesterday", "2021-12-14"),
         ("The rebels seized the town three years ago.", "three years ago", "2018"),
         ("There will be no truce over Christmas.", "Christmas", "2021-12-25"),
+        ("The council will meet on Wednesday afternoon.", "on Wednesday afternoon", "2021-12-15"),
+        ("The council will meet next Wednesday.", "next Wednesday", "2021-12-22"),
+        ("The envoy visited Kyiv in September last year.", "in September last year", "2020-09"),
+        ("Drones struck the port overnight.", "overnight", "2021-12-15"),
+        ("Troops have been fighting there since October.", "since October", "2021-10"),
+        ("The Geneva meeting on Friday is expected to last five hours.", "on Friday", "2021-12-17"),
+        ("The alliance agreed to help Kabul after its troops leave by September.", "by September", "2022-09"),
         # explicit dates, years, decades
         ("The summit took place on June 16, 2021.", "on June 16, 2021", "2021-06-16"),
         ("The summit took place on 16 June 2021.", "on 16 June 2021", "2021-06-16"),
@@ -74,6 +81,12 @@ def test_normalisation_with_publication_date(analyze, text, expr, value):
         ("The strikes began on Tuesday. Militants fired rockets a day later.", "a day later", "2021-12-15"),
         ("Washington quit the deal in 2018, and Iran began breaching it a year later.", "a year later", "2019"),
         ("Leaders met eight days after the Nov. 20 vote.", "eight days after the Nov. 20 vote", "2021-11-28"),
+        ("The deal was signed on Nov. 2, 2020, after talks that began in October 2020. Convoys arrived two weeks later.",
+         "two weeks later", "2020-11-16"),
+        ("Drills will end on Sunday. The ministry said jets entered the zone the previous day.", "the previous day",
+         "2021-12-14"),
+        ("Zelenskiy signed a pact in Berlin on Friday. He had met Scholz earlier in the day.", "earlier in the day",
+         "2021-12-10"),
         ("Their discussion took place eight days after a video call between the leaders.",
          "eight days after a video call between", None),
     ],
@@ -238,7 +251,7 @@ def test_time_for_other_clauses(analyzer, text, verb, expected):
 @pytest.mark.parametrize(
     "value, kind, contract",
     [("2021-12-15", "day", "2021-12-15"), ("2021-12", "month", "2021-12"), ("2021", "year", "2021"),
-     ("2021-W50", "week", "2021-12"), ("2022-SP", "season", "2022"), ("199", "decade", None), (None, None, None)],
+     ("2021-W50", "week", "2021-12"), ("2021-W48", "week", "2021"), ("2020-W53", "week", None), ("2022-SP", "season", "2022"), ("199", "decade", None), (None, None, None)],
 )
 def test_precision_and_contract_value(value, kind, contract):
     assert precision(value) == kind

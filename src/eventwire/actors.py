@@ -214,6 +214,33 @@ class _Match:
     role: Optional[Role] = None
 
 
+class _Tokens:
+    """``doc[i]`` created on demand and kept: most tokens of a document are never looked at."""
+
+    __slots__ = ("doc", "cache")
+
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        self.cache: dict[int, Token] = {}
+
+    def __len__(self) -> int:
+        return len(self.doc)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self.doc)))]
+        if i < 0:
+            i += len(self.doc)
+        tok = self.cache.get(i)
+        if tok is None:
+            tok = self.cache[i] = self.doc[i]
+        return tok
+
+    def __iter__(self):
+        for i in range(len(self.doc)):
+            yield self[i]
+
+
 def _case_ok(tokens: list[Token], case: str) -> bool:
     words = [t.text for t in tokens if any(c.isalpha() for c in t.text)]
     if not words:
@@ -225,7 +252,7 @@ def _case_ok(tokens: list[Token], case: str) -> bool:
     return any(c.isupper() for w in words for c in w)
 
 
-def _scan(toks: list[Token], keys: list[str], table: dict, prefixes: set, check_case: bool) -> list[_Match]:
+def _scan(toks: "_Tokens", keys: list[str], table: dict, prefixes: set, check_case: bool) -> list[_Match]:
     out: list[_Match] = []
     n = len(keys)
     i = 0
@@ -280,17 +307,22 @@ class _Builder:
         # mentions in document order: (token, seq, subject_like, sent_start, actor)
         self.timeline: list[tuple[int, int, bool, int, _Actor]] = []
         self.seq = 0
-        self.toks: list[Token] = list(doc)
-        self.texts = [t.text for t in self.toks]
+        self.toks = _Tokens(doc)
+        n = len(doc)
+        if n:
+            arr = doc.to_array(["IDX", "LENGTH", "HEAD", "SENT_START"]).astype("int64").tolist()
+        else:
+            arr = []
+        text = doc.text
+        self.texts = [text[idx : idx + length] for idx, length, _, _ in arr]
         keys = ["" if t.isspace() else t.lower().replace("\u2019", "'").replace("\u2018", "'") for t in self.texts]
-        rel = doc.to_array("HEAD").astype("int64").tolist() if len(doc) else []
-        self.heads = [i + r for i, r in enumerate(rel)]
-        self.sent_start = [0] * len(self.toks)
-        self.sent_end = [0] * len(self.toks)
-        for sent in doc.sents:
-            for i in range(sent.start, sent.end):
-                self.sent_start[i] = sent.start
-                self.sent_end[i] = sent.end
+        self.heads = [i + row[2] for i, row in enumerate(arr)]
+        self.sent_start = [0] * n
+        start = 0
+        for i, row in enumerate(arr):
+            if row[3] == 1:
+                start = i
+            self.sent_start[i] = start
         self.phrase_matches = _scan(self.toks, keys, dic.phrases, dic.prefixes, True)
         self.role_matches = _scan(self.toks, keys, dic.roles, dic.role_prefixes, False)
         self.define_acronyms()
@@ -299,7 +331,11 @@ class _Builder:
         for m in self.phrase_matches:
             for i in range(m.start, m.end):
                 self.phrase_at[i] = m
-        self.role_matches = [r for r in self.role_matches if not any(i in self.phrase_at for i in range(r.start, r.end))]
+        self.role_matches = [
+            r for r in self.role_matches
+            if not any(i in self.phrase_at for i in range(r.start, r.end))
+            and self.toks[r.end - 1].pos_ not in ("VERB", "AUX", "ADV", "ADP", "PRON", "DET")
+        ]
         self.role_at: dict[int, _Match] = {}
         for r in self.role_matches:
             for i in range(r.start, r.end):
@@ -405,13 +441,9 @@ class _Builder:
             return True
         return False
 
-    def country_of_entry(self, e: Entry) -> Optional[str]:
-        return e.country
-
     # -- 1. people ---------------------------------------------------------------
     def person_spans(self) -> list[tuple[int, int, Optional[Person]]]:
         """Candidate person-name spans: PERSON entities and dictionary names."""
-        doc = self.doc
         spans: dict[tuple[int, int], Optional[Person]] = {}
         dict_people = [m for m in self.phrase_matches if m.entry.kind == "person"]
         for s, e in self.name_candidates():
@@ -423,6 +455,9 @@ class _Builder:
                 s += 1
             if e <= s or self.toks[e - 1].tag_ in ("NNS", "NNPS") or (s > 0 and self.toks[s - 1].lower_ == "the"):
                 continue
+            head = self.root(s, e)
+            if head.dep_ == "pobj" and head.head.lower_ in ("in", "at", "near", "inside", "outside", "across", "around"):
+                continue  # "a hospital in Khan Younis
             # A dictionary non-person phrase covering the whole entity wins (Kremlin, Xinhua).
             covered = [self.phrase_at.get(i) for i in range(s, e)]
             if all(c is not None and c.entry.kind != "person" for c in covered):
@@ -487,9 +522,10 @@ class _Builder:
             if j - r.end >= 2 or (j - r.end == 1 and self.toks[r.start].text[:1].isupper()):
                 out.append([r.end, j])
                 taken.update(range(r.end, j))
-        for tok in self.toks:
-            if tok.text != "," or tok.i == 0:
+        for ci, ctext in enumerate(self.texts):
+            if ctext != "," or ci == 0:
                 continue
+            tok = self.toks[ci]
             # "Name, [the|Ukraine's] ... role," : walk back over the name
             k = tok.i - 1
             while k >= 0 and k >= tok.i - 4 and self.toks[k].pos_ == "PROPN" and self.toks[k].text[:1].isupper() and k not in self.phrase_at:
@@ -576,10 +612,16 @@ class _Builder:
                 out.append((s, e, assigned[(s, e)]))
         # Bare surnames the NER missed ("According to Yu"): proper nouns equal to a surname.
         taken = {i for s, e, _ in out for i in range(s, e)}
-        for tok in self.toks:
-            if tok.i in taken or tok.i in self.phrase_at or tok.pos_ != "PROPN" or not tok.text[:1].isupper():
+        all_surnames = set().union(*(a.surnames for a in named)) if named else set()
+        for i, text in enumerate(self.texts):
+            if not text[:1].isupper() or i in taken or i in self.phrase_at:
                 continue
-            k = norm_key(tok.text)
+            k = norm_key(text)
+            if k not in all_surnames:
+                continue
+            tok = self.toks[i]
+            if tok.pos_ != "PROPN":
+                continue
             hits = [a for a in named if k in a.surnames and a.key != k]
             if len(hits) == 1:
                 out.append((tok.i, tok.i + 1, hits[0]))
@@ -600,7 +642,6 @@ class _Builder:
 
         Returns the title's first token, the phrase matches and role matches in it.
         """
-        doc = self.doc
         i = s - 1
         start = s
         phrases: list[_Match] = []
@@ -675,14 +716,18 @@ class _Builder:
                 i = r.end
                 end = i
                 continue
-            if tok.lower_ in TITLE_FILLERS or tok.text in POSSESSIVE or tok.lower_ in ("a", "an", "his", "her"):
+            if tok.lower_ in TITLE_FILLERS or tok.text in POSSESSIVE or tok.lower_ in ("a", "an", "his", "her", "its", "their"):
                 i += 1
+                continue
+            if not roles and tok.pos_ in ("ADJ", "NOUN", "PROPN") and not tok.is_punct:
+                i += 1  # "a local aid worker", "a senior Hamas official"
                 continue
             break
         if not roles:
             return e, [], []
         if i < len(doc) and self.toks[i].text not in (",", ".", ")", ";", ":", "\u2014", "-") and not self.toks[i].is_space:
-            if self.toks[i].pos_ not in ("VERB", "AUX"):
+            # the apposition may go on with a prepositional phrase ("a doctor at a hospital")
+            if self.toks[i].pos_ not in ("VERB", "AUX", "ADP") and self.toks[i].lower_ not in ("who", "which"):
                 return e, [], []
         return end, phrases, roles
 
@@ -782,7 +827,6 @@ class _Builder:
         org = None
         definite = False
         plural_det = False
-        possessor_pron = None
         country_first = False
         self.np_extra: list[tuple[int, int, str]] = []
         self.np_main: Optional[int] = None
@@ -835,7 +879,6 @@ class _Builder:
                 break
             if low in ("his", "her", "their", "its"):
                 definite = True
-                possessor_pron = i
                 start = i
                 break
             if low in INDEFINITE_DETS:
@@ -1114,7 +1157,6 @@ class _Builder:
         return False
 
     def resolve_phrase(self, m: _Match) -> None:
-        doc = self.doc
         if any(i in self.consumed for i in range(m.start, m.end)):
             return
         e = m.entry
@@ -1140,7 +1182,6 @@ class _Builder:
 
     # -- the pass ---------------------------------------------------------------------
     def run(self) -> tuple[list[Actor], dict[int, str]]:
-        doc = self.doc
         people = self.cluster_people()
         # Markables in document order: (token, priority, kind, payload)
         marks: list[tuple[int, int, str, object]] = []
@@ -1151,10 +1192,11 @@ class _Builder:
         for m in self.phrase_matches:
             if m.entry.kind != "person":
                 marks.append((m.start, 1, "phrase", m))
-        for tok in self.toks:
-            if tok.lower_ in PRONOUNS and tok.pos_ == "PRON" or tok.lower_ in ("his", "its", "their", "her"):
-                if tok.lower_ in PRONOUNS:
-                    marks.append((tok.i, 3, "pronoun", tok))
+        for i, text in enumerate(self.texts):
+            if text.lower() in PRONOUNS:
+                tok = self.toks[i]
+                if tok.pos_ == "PRON" or tok.lower_ in ("his", "its", "their", "her"):
+                    marks.append((i, 3, "pronoun", tok))
         # A titled name is processed at its title's first token, so the title's words
         # are consumed before they are read as role noun phrases.
         person_starts: dict[int, tuple[int, int, _Actor, int, list, list]] = {}
@@ -1199,7 +1241,6 @@ class _Builder:
         return self.finish()
 
     def finish(self) -> tuple[list[Actor], dict[int, str]]:
-        doc = self.doc
         live = [a for a in self.actors if a.mentions]
         live.sort(key=lambda a: min(m[0] for m in a.mentions))
         ids: dict[int, str] = {}

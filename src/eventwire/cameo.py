@@ -172,6 +172,8 @@ class Lexicon:
     anaphoric: frozenset[str] = frozenset()
     pair_nouns: frozenset[str] = frozenset()
     third_party: frozenset[str] = frozenset()
+    topic_verbs: frozenset[str] = frozenset()
+    occurrence_verbs: frozenset[str] = frozenset()
 
     def frame(self, kind: str) -> Optional[Frame]:
         """The first frame of a kind ("intent", "threat" ...)."""
@@ -290,6 +292,8 @@ def lexicon() -> Lexicon:
         anaphoric=frozenset(str(w) for w in ndata.get("anaphoric", ())),
         pair_nouns=frozenset(str(w) for w in ndata.get("pair_nouns", ())),
         third_party=frozenset(str(w) for w in ndata.get("third_party", ())),
+        topic_verbs=frozenset(str(w) for w in vdata.get("topic_verbs", ())),
+        occurrence_verbs=frozenset(str(w) for w in ndata.get("occurrence_verbs", ())),
     )
 
 

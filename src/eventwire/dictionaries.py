@@ -363,6 +363,8 @@ def _load_people(d: Dictionaries, data: dict) -> None:
         d.leader_office[key] = tuple(offices)
     for item in data.get("people") or ():
         person = _person(d, item)
+        # a later file's entry for the same person replaces the earlier one
+        d.people = [p for p in d.people if p.name != person.name]
         d.people.append(person)
         entry = Entry(person.name, person.code or "", person.country, person.sector, "person", "alias", "title", person)
         d.add_phrase(person.name, entry)
@@ -400,6 +402,7 @@ def _load_user(d: Dictionaries, data: dict, source: str) -> None:
     for item in data.get("actors") or ():
         if item.get("kind", "group") == "person":
             person = _person(d, {**item, "aliases": item.get("aliases") or item.get("words") or ()})
+            d.people = [p for p in d.people if p.name != person.name]
             d.people.append(person)
             entry = Entry(person.name, person.code or "", person.country, person.sector, "person", "alias", "title", person)
             d.add_phrase(person.name, entry)

@@ -14,22 +14,28 @@ doc offsets. It works in four passes over the parse, all keyed by lemma:
 3. **Nominal events** with a source in their own phrase: "Moscow's annexation of
    Crimea", "Russian airstrikes on Kharkiv", "talks between X and Y".
 4. **Actors, flags, dedup.** Source and target come from the subject/agent and the
-   object/preposition slots through ``doc._.actor_index``; coordinated actors give one
-   event each (a mutual event of "X and Y" gives both directions). Negation, future,
+   object/preposition slots through ``doc._.actor_index``; a country modifier the
+   actor stage does not index ("a Russian assault") is looked up in the actor
+   dictionaries. Coordinated actors give one event each (a mutual event of "X and Y"
+   gives both directions); "the two leaders" / "both sides" take the parties of the
+   latest two-party event; "condemned the move/offensive/accusation" takes the source
+   of the latest matching act in this or the two sentences before. Negation, future,
    hypothetical ("would ... if", "could") and reported speech are read from the clause
-   and the clauses above it. The same source, target, root and date is one event.
+   and the clauses above it. Same source, target (by country), CAMEO code (or a
+   refinement of it) and date is one event; a headline restating the body is merged.
 
-Limits: single-sentence reading only (no event coreference across sentences: "the
-attack" in a later sentence is not linked back to its attacker); a plain "X said"
-with no addressee is not coded as a statement event; object nouns that are neither
-actors nor event nouns block actor-taking patterns ("released a statement").
+Limits: an event needs a source actor, and (except protests and force postures,
+roots 14 and 15) a resolved target actor: "Russia criticised the plan" is not coded.
+A plain "X said" with no addressee is not a statement event. Sentence-level reading
+with the short-range anaphora above; no event coreference across a whole article.
+Dates and places come from ``times.time_for`` / ``places.place_for``.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Optional
 
@@ -59,6 +65,7 @@ INHERIT_SUBJECT = ("xcomp", "conj", "acomp", "advcl", "pcomp")
 NP_LEFT_DEPS = frozenset({"compound", "amod", "poss", "det", "nmod", "nummod", "quantmod", "case", "punct"})
 ACTOR_MODIFIER_DEPS = ("poss", "compound", "amod", "nmod")
 DATELINE = re.compile(r"\s*[A-Z][A-Z .,'\u2019-]*[A-Z](?:\s*\([^)]{1,40}\))?\s*[-\u2014\u2013]+\s")
+MEASURE_NOUNS = frozenset({"hour", "day", "week", "round", "series", "wave", "spate", "barrage", "string", "volley", "salvo", "number", "dozen", "hundred", "thousand"})
 MODALITY_RANK = {"asserted": 0, "reported": 1, "future": 2, "hypothetical": 3}
 
 
@@ -78,7 +85,8 @@ class _Cand:
     strict: bool = False  # a target slot that is not an actor blocks the event
     generic: bool = False  # a verb pattern without an object constraint
     future: bool = False  # an intent frame: the act itself lies ahead
-    extra_tokens: list = field(default_factory=list)
+    context_from: Optional[Token] = None  # where to read negation/modality, if not ``head``
+    threat_if: bool = False  # a statement whose content is a conditional consequence
 
 
 @lru_cache(maxsize=1)
@@ -138,7 +146,17 @@ class _Tree:
         if subjects:
             # a dateline ("BEIJING (Reuters) -") is often parsed as a second subject
             left = [c for c in subjects if c.i < verb.i]
-            return left[-1] if left else subjects[0]
+            subj = left[-1] if left else subjects[0]
+            if _low(subj) in ("who", "which", "that"):
+                # "Scholz, who he said had agreed to ...": the relative clause's head
+                cur = verb
+                for _ in range(6):
+                    if cur.dep_ == "relcl":
+                        return cur.head
+                    if cur.head is cur:
+                        break
+                    cur = cur.head
+            return subj
         if self._is_passive(verb):
             for agent in self._children(verb, "agent"):
                 for p in self._children(agent, "pobj"):
@@ -153,10 +171,11 @@ class _Tree:
                 head = verb.head.head if verb.head.dep_ == "prep" else verb.head
                 if head.pos_ not in ("VERB", "AUX"):
                     return None
-                # "warned X against invading": the object of warn does the invading
-                for c in self.kids(head):
-                    if c.dep_ == "dobj":
-                        return c
+                if verb.head.dep_ == "prep" and _lemma(verb.head) in ("against", "of", "from"):
+                    # "warned X against invading": the object of warn does the invading
+                    for c in self.kids(head):
+                        if c.dep_ == "dobj":
+                            return c
                 return self._subject(head, depth + 1)
             if verb.dep_ == "xcomp":
                 # "urged X to withdraw": the object of the governing verb is the subject
@@ -174,6 +193,13 @@ class _Tree:
                     return c
         for c in self.kids(verb):
             if c.dep_ in ("dobj", "dative", "oprd"):
+                if _lemma(c) in MEASURE_NOUNS:
+                    # "held eight hours of talks", "launched a wave of strikes"
+                    for pr in self.kids(c):
+                        if pr.dep_ == "prep" and _lemma(pr) == "of":
+                            for po in self.kids(pr):
+                                if po.dep_ == "pobj":
+                                    return po
                 return c
         return None
 
@@ -232,7 +258,7 @@ class _Coder(_Tree):
         if self.dateline_span is not None:
             for t in doc.char_span(*self.dateline_span, alignment_mode="expand") or ():
                 self.tok_actor[t.i] = None
-        self.history: list[tuple[int, str, Actor, str, str]] = []  # (sentence start, root, source, object, trigger)
+        self.history: list[tuple[int, str, Actor, str, str, int]] = []  # (sentence, root, source, object, trigger, head)
         self.intent = lex.frame("intent")
         self._datelines: dict[int, int] = {}
         self._find_triggers()
@@ -465,15 +491,19 @@ class _Coder(_Tree):
     def place_actor(place) -> Actor:
         return Actor(id="", name=place.name, code=place.country, country=place.country, kind="country")
 
-    def event_country(self, cand: "_Cand") -> Optional[str]:
-        """The country of the place the clause names (not the dateline's)."""
+    def event_country(self, cand: "_Cand", dateline: bool = False) -> Optional[str]:
+        """The country of the place the clause names; with ``dateline``, else the
+        dateline's (the story's own country, for protests and arrests)."""
         sent = self.sent_of(cand.anchor)
         place = _places.place_for(self.doc, sent, cand.anchor)
-        if place is not None and getattr(place, "country", None) and sent.start_char <= place.span[0] < sent.end_char:
-            return place.country
+        if place is not None and getattr(place, "country", None):
+            if sent.start_char <= place.span[0] < sent.end_char or dateline:
+                return place.country
+        if dateline and self.dateline_place is not None and getattr(self.dateline_place, "country", None):
+            return self.dateline_place.country
         return None
 
-    def anaphor(self, tok: Token, source: Optional[Actor]) -> Optional[Actor]:
+    def anaphor(self, tok: Token, source: Optional[Actor]) -> list[Actor]:
         """"rejected the accusation", "condemned the offensive": the source of the latest
         earlier event of that noun's root, in this or the two sentences before."""
         entry = self.noun_entry(tok)
@@ -484,14 +514,22 @@ class _Coder(_Tree):
         recent = [s.start for s in self.sents[max(0, n - 2) : n + 1]]
         stem = _lemma(tok)[:4]
         found = None
-        for start, root, src, obj, verb in reversed(self.history):
+        for start, root, src, obj, verb, head_i in reversed(self.history):
             if start in recent and (generic or (entry is not None and root == entry.code[:2]) or obj == _lemma(tok)) and (
                 source is None or src.id != source.id
             ):
                 if verb[:4] == stem or obj == _lemma(tok):
-                    return src
-                found = found or src
-        return found
+                    found = head_i
+                    break
+                found = head_i if found is None else found
+        if found is None:
+            return []
+        # every source of that act ("the United States and Britain struck ...")
+        out: list[Actor] = []
+        for *_, src, _obj, _verb, head_i in self.history:
+            if head_i == found and all(not _same(src, o) for o in out) and (source is None or src.id != source.id):
+                out.append(src)
+        return out
 
     def is_event_noun(self, tok: Token) -> bool:
         return tok.pos_ in ("NOUN", "PROPN") and self.noun_entry(tok) is not None
@@ -624,7 +662,8 @@ class _Coder(_Tree):
             # "launched missiles at X on Monday": the pattern's preposition held a date
             target = self.default_target(verb, self.lex.verb_target_preps) or slot
         if target is None and not (pattern.target == "obj" and not pattern.objs and self._object(verb) is not None):
-            target = self.default_target(verb, self.lex.verb_target_preps)
+            allowed = frozenset({"with"}) if pattern.lemma in self.lex.topic_verbs else self.lex.verb_target_preps
+            target = self.default_target(verb, allowed)
             if target is None and pattern.objs:
                 obj = self._object(verb)
                 if obj is not None:
@@ -647,7 +686,22 @@ class _Coder(_Tree):
             passive=passive,
             strict=strict and slot is not None,
             generic=not pattern.objs,
+            threat_if=pattern.code.startswith("01") and self.conditional_consequence(verb),
         )
+
+    def conditional_consequence(self, verb: Token) -> bool:
+        """"told Xi that Washington would respond if ...": the reported clause states
+        what will happen if the addressee acts."""
+        for c in self.kids(verb):
+            if c.dep_ != "ccomp":
+                continue
+            kids = self.kids(c)
+            if any(a.dep_ == "aux" and _low(a) in WOULD_AUX | FUTURE_AUX for a in kids) and any(
+                a.dep_ == "advcl" and any(m.dep_ == "mark" and _low(m) in ("if", "unless") for m in self.kids(a))
+                for a in kids
+            ):
+                return True
+        return False
 
     def light_cand(self, verb: Token, noun: Token, entry: cameo.NounEntry) -> _Cand:
         target, pair = self.noun_target(noun)
@@ -747,6 +801,11 @@ class _Coder(_Tree):
                         if po is not None and self.actor_of(po) is not None:
                             target = po
                             break
+            if target is None and frame.kind in ("appeal", "demand", "order", "threat") and comp.dep_ == "ccomp":
+                # "demanded that Pakistan find the kidnappers"
+                subj = self._subject(comp)
+                if subj is not None and self.actors_of(subj):
+                    target = subj
             if target is None and own is not None and own.target is not None:
                 target = own.target
             if target is None and inner is not None:
@@ -812,11 +871,32 @@ class _Coder(_Tree):
                         source = c
                         break
             target, pair = self.noun_target(tok)
+            if source is not None and source.pos_ == "PRON" and tok.dep_ == "dobj" and _lemma(tok.head) not in self.lex.light_verbs:
+                continue  # "would review its cooperation with Tbilisi"
             if tok.dep_ in ("dobj", "pobj", "nsubjpass") and (tok.head.i in cands or tok.head.head.i in cands):
                 continue  # the object of a coded event ("criticised the cooperation between ..."), not an event of its own
+            if pair is not None and source is None and not (
+                tok.dep_ in ("nsubj", "nsubjpass") and _lemma(tok.head) in self.lex.occurrence_verbs
+            ):
+                continue
             if pair is not None and source is None:
                 cands[tok.i] = _Cand(head=tok, anchor=tok, code=entry.code, evidence=f"noun:{_lemma(tok)} between (lexicon {entry.id})", pair=pair)
                 continue
+            if source is None and tok.dep_ == "pobj" and _lemma(tok) in self.lex.reciprocal and entry.code[:2] == "04":
+                # "... during a video call with Scholz", "agreed ... at talks in Beijing":
+                # the clause's subject holds the talks
+                prep = tok.head
+                verb = prep.head if prep.dep_ == "prep" else None
+                if verb is not None and verb.pos_ in ("VERB", "AUX") and _lemma(prep) in ("during", "at", "in", "after"):
+                    subj = self.undateline(self._subject(verb))
+                    if subj is not None and (target is not None or len(self.actors_of(subj)) >= 2):
+                        top = verb
+                        while top.dep_ in ("xcomp", "conj") and top.head is not top:
+                            top = top.head  # "agreed to expand cooperation at talks": the talks happened
+                        cands[tok.i] = _Cand(head=tok, anchor=verb, code=entry.code,
+                                             evidence=f"noun:{_lemma(tok)} (lexicon {entry.id})",
+                                             source=subj, target=target, context_from=top)
+                        continue
             if source is None or target is None:
                 continue
             cands[tok.i] = _Cand(
@@ -853,7 +933,7 @@ class _Coder(_Tree):
                         hypothetical = True
                 elif dep == "mark" and via in (None, "conj", "xcomp") and _low(c) in CONDITIONAL_MARKS:
                     hypothetical = True
-                elif dep == "advcl" and via in (None, "xcomp", "conj") and cur is not tok or (dep == "advcl" and via is None):
+                elif dep == "advcl" and via in (None, "xcomp", "conj"):
                     if any(m.dep_ == "mark" and _low(m) in ("if", "unless") for m in self.kids(c)):
                         if would or any(a.dep_ == "aux" and _low(a) in WOULD_AUX | HYPOTHETICAL_AUX for a in self.kids(cur)):
                             hypothetical = True
@@ -930,14 +1010,14 @@ class _Coder(_Tree):
             sources = self.actors_of(cand.source)
             if not sources and cand.source is not None and cand.source.pos_ == "PRON":
                 sources = self.actors_of(self.reporting_subject(head))
-        if not sources and cand.source is not None and root in ("10", "11", "14"):
-            people = self.people_actor(cand.source, self.event_country(cand))
+        if not sources and cand.source is not None and root in ("10", "11", "14", "17"):
+            people = self.people_actor(cand.source, self.event_country(cand, dateline=True))
             sources = [people] if people is not None else []
         targets = self.actors_of(cand.target, sources[0].country if sources else None)
         if cand.target is not None and not targets:
             # "a ruling by the court", "Israel's proposal": the act's own author
             for c in self.kids(cand.target):
-                agent = c if c.dep_ == "poss" else (self._pobj(c) if c.dep_ == "prep" and _lemma(c) == "by" else None)
+                agent = c if c.dep_ == "poss" else (self._pobj(c) if c.dep_ == "prep" and _lemma(c) in ("by", "from") else None)
                 if agent is not None and (self.is_event_noun(cand.target) or _lemma(cand.target) in self.lex.anaphoric):
                     targets = self.actors_of(agent)
                     break
@@ -962,8 +1042,7 @@ class _Coder(_Tree):
                 _, between = self.noun_target(cand.target)
                 targets = [a for t in (between or ()) for a in self.actors_of(t)]
             if not targets and (self.is_event_noun(cand.target) or _lemma(cand.target) in self.lex.anaphoric):
-                prior = self.anaphor(cand.target, sources[0] if sources else None)
-                targets = [prior] if prior is not None else []
+                targets = self.anaphor(cand.target, sources[0] if sources else None)
             if not targets and cand.strict and not self.is_event_noun(cand.target):
                 return []
         pair_actors = [a for t in (cand.pair or ()) for a in self.actors_of(t)]
@@ -972,15 +1051,21 @@ class _Coder(_Tree):
         )
         if len(pair_actors) >= 2 and not targets:
             if sources and all(s.id not in {p.id for p in pair_actors} for s in sources):
-                pairs = [(s, p) for s in sources for p in pair_actors]
+                pairs = [(s, p) for s in sources for p in pair_actors if p.country != s.country or not s.country]
             else:
                 pairs = [(a, b) for a in pair_actors for b in pair_actors if a.id != b.id]
         elif not sources:
             return []
         elif targets:
-            pairs = [(s, t) for s in sources for t in targets if not _same(s, t)]
+            pairs = [(s, t) for s in sources for t in targets if not _same(s, t) and not (
+                # "Putin and Xi hailed relations between Russia and China": not Putin -> Russia
+                s.country and t.country == s.country and any(o.country != s.country for o in targets)
+            )]
         elif len(sources) >= 2 and mutual and (cand.target is None or root in ("03", "04", "05", "06")):
             pairs = [(a, b) for a in sources for b in sources if not _same(a, b) and a.code != b.code]
+        elif root == "14" and all(s.country and s.sector not in (None, "GOV") for s in sources):
+            # "protesters blocked the avenue": domestic dissent is aimed at the government
+            pairs = [(s, Actor(id="", name=s.country, code=s.country + "GOV", country=s.country, sector="GOV")) for s in sources]
         else:
             pairs = [(s, None) for s in sources]
         if not pairs:
@@ -990,7 +1075,15 @@ class _Coder(_Tree):
         if root == "18" and head.dep_ == "advcl" and self.cand_roots.get(head.head.i) == "19" and cand.target is not None \
                 and self.lex.people.get(_lemma(cand.target)) == "MIL":
             return []  # "clashed ..., killing 20 troops": casualties of the fight itself
-        negated, modality = self.context(head)
+        if root == "14" and all(s.id and (s.sector in (None, "GOV") and s.kind != "group") for s, _ in pairs):
+            code, root = "114", "11"  # "Japan protested against the ban": a government's protest is a complaint
+        if root == "01":
+            pairs = [(s, t) for s, t in pairs if t is not None and t.sector != "MED"]
+            if not pairs:
+                return []
+            if cand.threat_if:
+                code, root = "130", "13"  # "told Xi that Washington would respond if ...": a warning
+        negated, modality = self.context(cand.context_from or head)
         if cand.future and modality in ("asserted", "reported"):
             modality = "future"
         if modality == "future" and root not in ("01", "03", "13") and self.intent is not None \
@@ -1009,10 +1102,10 @@ class _Coder(_Tree):
         for src, tgt in pairs:
             if not negated and modality != "hypothetical" and src.id:
                 obj = self._object(head) if head.pos_ in ("VERB", "AUX") else head
-                self.history.append((sent.start, entry.root, src, _lemma(obj) if obj is not None else "", _lemma(head)))
-            if tgt is not None and tgt.id:
+                self.history.append((sent.start, entry.root, src, _lemma(obj) if obj is not None else "", _lemma(head), head.i))
+            if tgt is not None:
                 self.sentence_targets[sent.start] = tgt
-                if src.id and src.country != tgt.country and mutual:
+                if src.id and tgt.id and src.country != tgt.country and mutual:
                     self.pairs.append((sent.start, src, tgt))
             out.append(
                 Event(
@@ -1032,6 +1125,7 @@ class _Coder(_Tree):
                     sentence=sentence,
                     span=span,
                     evidence=cand.evidence,
+                    in_title=span[0] < self.doc._.body_start,
                 )
             )
         return out
@@ -1074,6 +1168,7 @@ def _better(a: Event, b: Event) -> Event:
     """The more informative of two records of the same event."""
     def rank(e: Event):
         return (
+            not e.in_title,
             e.date_source == "text",
             -MODALITY_RANK.get(e.modality, 0),
             len(e.cameo),
@@ -1081,6 +1176,14 @@ def _better(a: Event, b: Event) -> Event:
         )
 
     return a if rank(a) >= rank(b) else b
+
+
+def _refines(specific: str, general: str) -> bool:
+    """``specific`` is ``general`` or narrower: "195" refines "19"; every code of a root
+    refines that root's "not specified" code ("138" refines "130")."""
+    if specific.startswith(general):
+        return True
+    return len(general) == 3 and general.endswith("0") and specific[:2] == general[:2]
 
 
 def _who(ref: Optional[ActorRef]) -> Optional[str]:
@@ -1091,8 +1194,8 @@ def _who(ref: Optional[ActorRef]) -> Optional[str]:
 
 
 def dedup(events: Iterable[Event]) -> list[Event]:
-    """One event per fact: same source, target (by country, or IGO code), root and date,
-    with the same negation and hypothetical flags.
+    """One event per fact: same source, target (by country, or IGO code), CAMEO code (or
+    one code refining the other) and date, with the same negation and hypothetical flags.
 
     A date that only fell back to the publication date (or the dateline) matches any
     date of the same source, target and root: the text gave no reason to think it
@@ -1108,7 +1211,11 @@ def dedup(events: Iterable[Event]) -> list[Event]:
             if okey != key:
                 continue
             fallback = {"published", "dateline"} & {other.date_source, ev.date_source}
-            if other.date == ev.date or fallback:
+            # a headline restates the story: same root is the same fact
+            related = _refines(other.cameo, ev.cameo) or _refines(ev.cameo, other.cameo) or (
+                (other.in_title or ev.in_title) and other.root == ev.root
+            )
+            if related and (other.date == ev.date or fallback):
                 kept[n] = _better(other, ev)
                 merged = True
                 break

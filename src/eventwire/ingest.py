@@ -15,6 +15,11 @@ because the store keeps content hashes unique.
 Runners: :class:`LocalRunner` (one process) and :class:`DaskRunner` (a local
 ``LocalCluster`` or an existing scheduler). Both call :func:`analyze_batch`, so the
 records are identical whichever runs them.
+
+Error codes: E601 Dask scheduler unreachable, E602 an article's analysis failed
+(reported, the others go on; retried on the next run), E603 an article could not
+be stored (likewise), E604 a Dask batch was lost (a worker died): the run stops and
+a rerun resumes.
 """
 
 from __future__ import annotations
@@ -178,7 +183,7 @@ class DaskRunner:
                 self.client = Client(self.address, timeout=f"{self.connect_timeout}s")
         except (OSError, TimeoutError) as exc:
             self.close()
-            raise EventwireError(f"cannot reach the Dask scheduler {self.address or ''}: {exc}", code="E401") from None
+            raise EventwireError(f"cannot reach the Dask scheduler {self.address or ''}: {exc}", code="E601") from None
         return self
 
     def __exit__(self, *exc) -> None:
@@ -206,13 +211,20 @@ class DaskRunner:
             future = self.client.submit(analyze_batch, batch, self.model, self.batch_size, pure=False)
             inflight.append((batch, future))
             while len(inflight) >= limit:
-                done, fut = inflight.popleft()
-                yield done, fut.result()
-                fut.release()
+                yield self._collect(inflight.popleft())
         while inflight:
-            done, fut = inflight.popleft()
-            yield done, fut.result()
-            fut.release()
+            yield self._collect(inflight.popleft())
+
+    @staticmethod
+    def _collect(item) -> tuple[list[Article], BatchResult]:
+        batch, future = item
+        try:
+            result = future.result()
+        except Exception as exc:  # a worker died or the scheduler went away: stop, a rerun resumes
+            raise EventwireError(f"Dask batch failed ({exc.__class__.__name__}: {exc})", code="E604") from exc
+        finally:
+            future.release()
+        return batch, result
 
 
 def ingest(
@@ -268,13 +280,13 @@ def ingest(
             stored = False
             if isinstance(result, Failure):
                 summary.failed += 1
-                report(EventwireError(f"article {article.id}: analysis failed ({result.message})", code="E402"))
+                report(EventwireError(f"article {article.id}: analysis failed ({result.message})", code="E602"))
             else:
                 try:
                     res = store.add(article, result, model=model)
                 except EventwireError as exc:
                     summary.failed += 1
-                    report(EventwireError(f"article {article.id}: not stored ({exc})", code="E403"))
+                    report(EventwireError(f"article {article.id}: not stored ({exc})", code="E603"))
                 else:
                     stored = True
                     _count(summary, res.status)

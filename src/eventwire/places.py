@@ -47,6 +47,7 @@ class PlaceRules:
     stoplist: frozenset
     suffixes: frozenset
     locative: frozenset
+    never: frozenset
 
 
 @lru_cache(maxsize=1)
@@ -61,6 +62,7 @@ def place_rules() -> PlaceRules:
         stoplist=frozenset(name_key(s) for s in data["unlabelled_stoplist"]),
         suffixes=frozenset(data["suffixes"]),
         locative=frozenset(data["locative_prepositions"]),
+        never=frozenset(name_key(s) for s in data.get("never_places", ())),
     )
 
 
@@ -70,6 +72,7 @@ class _Mention:
     end: int
     cands: list[Candidate]
     key: str
+    cued: bool = False
     fixed: Optional[Entry] = None
     best: Optional[Entry] = None
 
@@ -85,7 +88,10 @@ def _capitalised(token: Token) -> bool:
 
 
 ALIAS_MIN_POPULATION = 100_000
+SMALL_CITY = 100_000
 PLACE_NOUNS = frozenset({"town", "village", "capital", "port", "enclave", "area", "outskirts", "suburb"})
+FOLLOWING_CUES = frozenset({"crossing", "border", "camp", "airport", "district", "province", "region", "oblast",
+                            "governorate", "prefecture", "county"})
 NUMERIC_LABELS = frozenset({"DATE", "TIME", "MONEY", "QUANTITY", "PERCENT", "CARDINAL", "ORDINAL"})
 
 
@@ -98,8 +104,11 @@ def _usable(cands: list[Candidate], surface: str) -> list[Candidate]:
     return [c for c in cands if not (c.alias and c.entry.feature == "city" and c.entry.population < ALIAS_MIN_POPULATION)]
 
 
-def _match_at(doc: Doc, text: str, gaz: Gazetteer, i: int, limit: int) -> tuple[int, list[Candidate], str]:
+def _match_at(doc: Doc, text: str, gaz: Gazetteer, i: int, limit: int,
+              rules: PlaceRules) -> tuple[int, list[Candidate], str]:
     """Longest gazetteer name starting at token ``i`` and ending before ``limit``."""
+    if doc[i].lower_ == "the":
+        return i, [], ""
     for j in range(min(limit, i + MAX_WINDOW, i + gaz.max_tokens), i, -1):
         last = doc[j - 1]
         if last.is_punct or last.is_space or not (last.text[0].isalnum()):
@@ -107,6 +116,8 @@ def _match_at(doc: Doc, text: str, gaz: Gazetteer, i: int, limit: int) -> tuple[
         if any("\n" in doc[k].text for k in range(i, j)):
             continue
         key = _window_key(doc, text, i, j)
+        if key in rules.never:
+            return j, [], ""
         cands = gaz.lookup_key(key)
         if cands:
             cands = _usable(cands, text[doc[i].idx : last.idx + len(last.text)])
@@ -139,13 +150,18 @@ def _collect(doc: Doc, text: str, gaz: Gazetteer, rules: PlaceRules) -> list[_Me
         if span_end in (None, j) and j - 1 > i and doc[j - 1].text in rules.suffixes:
             span_end = j - 1  # a lower-case "region", "corridor": a common noun, not the name
         last = doc[(span_end or j) - 1]
-        mentions.append(_Mention(doc[i].idx, last.idx + len(last.text), cands, key))
+        mentions.append(_Mention(doc[i].idx, last.idx + len(last.text), cands, key, cued(i)))
         for k in range(i, j):
             taken[k] = True
 
     def cued(i: int) -> bool:
         """A locative preposition before the name ("in the Kargil district"), or a list
         of places ("Zaporizhzhia and Kherson")."""
+        end = i
+        while end < len(doc) and _capitalised(doc[end]) and end - i < 4:
+            end += 1
+        if end < len(doc) and doc[end].lower_ in FOLLOWING_CUES:
+            return True  # "the Rafah crossing", "the Kargil district"
         k = i - 1
         if k >= 0 and doc[k].lower_ == "the":
             k -= 1
@@ -175,6 +191,7 @@ def _collect(doc: Doc, text: str, gaz: Gazetteer, rules: PlaceRules) -> list[_Me
     for ent in doc.ents:
         for k in range(ent.start, ent.end):
             label_of[k] = ent
+    # Words of people's full names ("Marco Rubio"): a lone "Rubio" is then the person.
     person_words = {t.lower_ for ent in doc.ents if ent.label_ == "PERSON" and len(ent) > 1 for t in ent}
 
     # Entities spaCy labels as places: the longest gazetteer names inside them.
@@ -188,7 +205,7 @@ def _collect(doc: Doc, text: str, gaz: Gazetteer, rules: PlaceRules) -> list[_Me
                 i += 1
                 continue
             # The name may run past spaCy's entity ("Jammu" + "and Kashmir").
-            j, cands, key = _match_at(doc, text, gaz, i, min(len(doc), ent.end + 3))
+            j, cands, key = _match_at(doc, text, gaz, i, min(len(doc), ent.end + 3), rules)
             if cands:
                 name_end = j
                 suffixed = _with_suffix(doc, text, gaz, i, j, rules)
@@ -204,8 +221,11 @@ def _collect(doc: Doc, text: str, gaz: Gazetteer, rules: PlaceRules) -> list[_Me
         loose = any(_capitalised(doc[k]) and doc[k].lower_ not in rules.suffixes and k not in covered
                     for k in range(ent.start, ent.end) if doc[k].lower_ != "the")
         for a, b, cands, key, name_end in found:
-            if loose and _best(gaz, cands).feature == "city":
+            best = _best(gaz, cands)
+            if loose and best.feature == "city":
                 continue
+            if key in person_words and best.feature == "city" and not _is_capital(gaz, best):
+                continue  # "Rubio" after "Marco Rubio" is the senator, not Rubio, Venezuela
             add(a, b, cands, key, name_end)
 
     # Unlabelled (or mislabelled) names.
@@ -218,10 +238,11 @@ def _collect(doc: Doc, text: str, gaz: Gazetteer, rules: PlaceRules) -> list[_Me
             continue
         ent = label_of[i]
         limit = ent.end if ent is not None else n
-        j, cands, key = _match_at(doc, text, gaz, i, limit)
+        j, cands, key = _match_at(doc, text, gaz, i, limit, rules)
         # Without spaCy's GPE/LOC label, a city must be named by its main name: GeoNames'
         # variants include translations ("White House" is a name of Casablanca).
-        cands = [c for c in cands if not (c.alias and c.entry.feature == "city")]
+        if not cued(i):
+            cands = [c for c in cands if not (c.alias and c.entry.feature == "city")]
         if not cands:
             i += 1
             continue
@@ -307,6 +328,9 @@ def resolve_mentions(doc: Doc, text: str, gaz: Gazetteer, mentions: list[_Mentio
             total = sum(votes.values()) - sum(own.values())
             context = {c: (v - own.get(c, 0)) / total for c, v in votes.items()} if total > 0 else None
             entry = _best(gaz, m.cands, context)
+            if (entry.feature == "city" and entry.population < SMALL_CITY and not m.cued
+                    and not (context or {}).get(entry.country)):
+                continue  # a small town in a country the article never mentions: a name, not a place
         places.append(Place(entry.name, entry.country, entry.lat, entry.lon, entry.feature, (m.start, m.end)))
     return places
 

@@ -144,7 +144,7 @@ def _flank_role(text: str, pos: int, length: int, glyph_role: str, single: bool)
         if prev.isalnum() and nxt.isalnum():
             return None
         after = text[pos + length : pos + length + 2]
-        if glyph_role == CLOSE and prev.lower() == "s" and len(after) == 2 and after[0] == " " and after[1].isalnum():
+        if glyph_role in (CLOSE, EITHER) and prev.lower() == "s" and len(after) == 2 and after[0] == " " and after[1].isalnum():
             return None
         if glyph_role in (CLOSE, EITHER) and not prev.isalnum() and nxt.isdigit():
             return None  # ’90s
@@ -286,6 +286,8 @@ _DATELINE = re.compile(
     r"^(?:[A-Z][A-Z.'\u2019-]+(?: [A-Z][A-Z.'\u2019-]+)*)(?:,[^\n\u2014\u2013]{0,40}?)?(?: \([^)]{1,30}\))?\s+(?:\u2014|\u2013|--|-)\s+"
 )
 _WORD = re.compile(r"[^\W_]+")
+_NAME_PARTICLES = frozenset("da de del della di do dos das du van von der den ter ten bin bint al el la le ibn".split())
+_TRAILING = frozenset(".,;:!?-\u2014\u2013\u2026(")  # punctuation that ends a content span, not part of it
 _UNNAMEABLE = Speaker(name="")  # a speaker known to be nobody the article names
 
 
@@ -383,7 +385,9 @@ class _QuoteFinder:
         for n, names in enumerate(tiers):
             known = set(table)
             for words in names:
-                if not words or not all(w[:1].isupper() for w in words):
+                if not words or not words[0][:1].isupper() or not words[-1][:1].isupper():
+                    continue
+                if not all(w[:1].isupper() or w.lower() in _NAME_PARTICLES for w in words):
                     continue
                 name = " ".join(words)
                 for key in {w.lower() for w in words} | {name.lower()}:
@@ -403,7 +407,23 @@ class _QuoteFinder:
         return out
 
     def _clean_name(self, span) -> list[str]:
-        return self._clean_name_words([t.text for t in span if not t.is_punct])
+        tokens = [t for t in span if not t.is_punct]
+        # "Telling Jeb Bush": an entity that starts with a word that is no name
+        while len(tokens) > 1 and tokens[0].pos_ not in ("PROPN", "NOUN") and tokens[0].ent_iob_ != "I":
+            tokens = tokens[1:]
+        while len(tokens) > 1 and tokens[0].tag_ in ("VBG", "VBD", "VBZ", "VB"):
+            tokens = tokens[1:]
+        if not tokens:
+            return []
+        # words as written, so that "Schmidt-Traub" keeps its hyphen
+        text = self.doc.text[tokens[0].idx : tokens[-1].idx + len(tokens[-1])]
+        words = [w.strip(",;:()\"\u201c\u201d") for w in text.split()]
+        if any(re.search(r"(\u2019s|'s)$", w) for w in words[:-1]):
+            # "Colombia's Petro": the possessor is not part of the name
+            last = max(i for i, w in enumerate(words[:-1]) if re.search(r"(\u2019s|'s)$", w))
+            words = words[last + 1 :]
+        words = [re.sub(r"(\u2019s|'s)$", "", w) for w in words if w]
+        return self._clean_name_words([w for w in words if w])
 
     def _clean_name_words(self, words: list[str]) -> list[str]:
         words = [w for w in words if w not in ("'s", "\u2019s", "s")]
@@ -469,17 +489,17 @@ class _QuoteFinder:
             kind, regions = self._classify((c_start, end))
             if kind == KIND_DIRECT:
                 continue  # 'X: "..."' is a direct quote with a colon speaker
-            f = _Found((c_start, end), kind, None, left, regions)
-            found.append(f)
-            for r in regions:
-                claimed[r.open] = f
+            self._register(_Found((c_start, end), kind, None, left, regions), found, claimed)
 
     def _complement(self, verb: Token) -> tuple[Optional[Token], bool]:
         """The head of what ``verb`` reports, and whether it comes before the verb."""
         lemma = verb.lemma_.lower()
-        for child in verb.children:
-            if child.dep_ == "ccomp":
-                return child, child.i < verb.i
+        ccomps = [c for c in verb.children if c.dep_ == "ccomp"]
+        if ccomps:
+            # "Fed holds rates, Powell says cuts likely ...": the clause after the cue
+            after = [c for c in ccomps if c.i > verb.i and not self.cues.is_cue(c)]
+            child = after[0] if after else ccomps[0]
+            return child, child.i < verb.i
         if lemma in self.cues.prepositional:
             prep = self.cues.prepositional[lemma]
             for child in list(verb.children) + [g for c in verb.children if c.dep_ == "dobj" for g in c.children]:
@@ -532,7 +552,7 @@ class _QuoteFinder:
             tokens = tokens[1:]
         if tokens and tokens[0].dep_ == "mark" and tokens[0].lower_ in ("whether", "if"):
             return None
-        while tokens and (tokens[-1].is_space or (tokens[-1].is_punct and tokens[-1].text not in _CLOSERS and tokens[-1].text != "''") or tokens[-1].dep_ in ("cc",)):
+        while tokens and (tokens[-1].is_space or (tokens[-1].is_punct and tokens[-1].text in _TRAILING) or tokens[-1].dep_ in ("cc",)):
             tokens = tokens[:-1]
         if not tokens:
             return None
@@ -548,8 +568,10 @@ class _QuoteFinder:
     def _subject(self, verb: Token) -> Optional[Token]:
         node = verb
         for _ in range(5):
-            subj = [c for c in node.children if c.dep_ in _SUBJ and not self.in_region(c) and c.i < node.i or c.dep_ in _SUBJ and not self.in_region(c)]
-            subj = [c for c in subj if not self.in_dateline(c) or self._appos_child(c) is not None]
+            subj = [
+                c for c in node.children
+                if c.dep_ in _SUBJ and not self.in_region(c) and (not self.in_dateline(c) or self._appos_child(c) is not None)
+            ]
             if subj:
                 before = [c for c in subj if c.i < node.i]
                 found = before[-1] if before else subj[0]
@@ -625,6 +647,19 @@ class _QuoteFinder:
             return None
         return side[0].idx, side[-1].idx + len(side[-1])
 
+    @staticmethod
+    def _register(f: _Found, found: list, claimed: dict) -> None:
+        """Keep an indirect or mixed finding; the quoted words it carries are its own."""
+        found.append(f)
+        for r in f.regions:
+            claimed[r.open] = f
+
+    @staticmethod
+    def _claim(regions: list, cue, subject, claimed: dict) -> None:
+        """A complement that is all quotation attributes those direct quotes."""
+        for r in regions:
+            claimed.setdefault(r.open, _Found((r.start, r.end), KIND_DIRECT, cue, subject))
+
     def _from_cue(self, verb: Token, found: list, claimed: dict) -> None:
         lemma = verb.lemma_.lower()
         content, before = self._complement(verb)
@@ -634,13 +669,9 @@ class _QuoteFinder:
                 kind, regions = self._classify(span)
                 subj = self._subject(verb)
                 if kind == KIND_DIRECT:
-                    for r in regions:
-                        claimed.setdefault(r.open, _Found((r.start, r.end), KIND_DIRECT, verb, self._np(subj)))
+                    self._claim(regions, verb, self._np(subj), claimed)
                 elif subj is not None:
-                    f = _Found(span, kind, verb, self._np(subj), regions)
-                    found.append(f)
-                    for r in regions:
-                        claimed[r.open] = f
+                    self._register(_Found(span, kind, verb, self._np(subj), regions), found, claimed)
             return
         if before and any(c.dep_ in ("dobj", "attr") for c in verb.children):
             return  # "Prigozhin listed on crashed plane, Kremlin denies involvement"
@@ -650,8 +681,7 @@ class _QuoteFinder:
         subj = self._subject(verb)
         kind, regions = self._classify(span)
         if kind == KIND_DIRECT:
-            for r in regions:
-                claimed.setdefault(r.open, _Found((r.start, r.end), KIND_DIRECT, verb, self._np(subj)))
+            self._claim(regions, verb, self._np(subj), claimed)
             return
         if lemma not in self.cues.reporting and lemma not in self.cues.prepositional:
             return
@@ -659,10 +689,7 @@ class _QuoteFinder:
             return
         if len(_WORD.findall(self.text[span[0] : span[1]])) < 2:
             return
-        f = _Found(span, kind, verb, self._np(subj), regions)
-        found.append(f)
-        for r in regions:
-            claimed[r.open] = f
+        self._register(_Found(span, kind, verb, self._np(subj), regions), found, claimed)
 
     def _has_inner_cue(self, head: Token) -> bool:
         """The content is itself an attribution ("... that Y told Z ..."): Y is the one quoted."""
@@ -672,17 +699,21 @@ class _QuoteFinder:
                 return True
         return False
 
-    def _from_according(self, token: Token, found: list, claimed: dict) -> None:
+    def _according_source(self, token: Token) -> Optional[tuple[Token, Token]]:
+        """For "according" in "according to X": the "to" and X's head."""
         to = [c for c in token.children if c.lower_ == "to"]
         if not to and token.i + 1 < len(self.doc) and self.doc[token.i + 1].lower_ == "to":
             to = [self.doc[token.i + 1]]
-        if not to:
+        objs = [c for c in to[0].children if c.dep_ == "pobj"] if to else []
+        return (to[0], objs[0]) if objs else None
+
+    def _from_according(self, token: Token, found: list, claimed: dict) -> None:
+        source = self._according_source(token)
+        if source is None:
             return
-        objs = [c for c in to[0].children if c.dep_ == "pobj"]
-        if not objs:
-            return
+        to, obj = source
         sent = token.sent
-        phrase = (token.left_edge.i, max(token.right_edge.i, to[0].right_edge.i))
+        phrase = (token.left_edge.i, max(token.right_edge.i, to.right_edge.i))
         tokens = [t for t in sent if not (phrase[0] <= t.i <= phrase[1])]
         before = [t for t in tokens if t.i < phrase[0]]
         after = [t for t in tokens if t.i > phrase[1]]
@@ -698,14 +729,10 @@ class _QuoteFinder:
                 return  # "According to X, Y said ...": Y is the one quoted
         span = (side[0].idx, side[-1].idx + len(side[-1]))
         kind, regions = self._classify(span)
-        f = _Found(span, kind, token, self._np(objs[0]), regions)
         if kind == KIND_DIRECT:
-            for r in regions:
-                claimed.setdefault(r.open, _Found((r.start, r.end), KIND_DIRECT, token, f.subject))
+            self._claim(regions, token, self._np(obj), claimed)
             return
-        found.append(f)
-        for r in regions:
-            claimed[r.open] = f
+        self._register(_Found(span, kind, token, self._np(obj), regions), found, claimed)
 
     # -- direct quotes ----------------------------------------------------------
 
@@ -718,12 +745,9 @@ class _QuoteFinder:
             if self.in_region(t) or t.is_punct:
                 continue
             if t.lower_ == "according":
-                to = [c for c in t.children if c.lower_ == "to"]
-                if not to and t.i + 1 < len(self.doc) and self.doc[t.i + 1].lower_ == "to":
-                    to = [self.doc[t.i + 1]]
-                objs = [c for c in to[0].children if c.dep_ == "pobj"] if to else []
-                if objs:
-                    return t, self._np(objs[0])
+                source = self._according_source(t)
+                if source is not None:
+                    return t, self._np(source[1])
             if self.cues.is_cue(t) and t.tag_.startswith("VB"):
                 subj = self._subject(t)
                 if subj is None or not (span.start <= subj.i < span.end):
@@ -894,7 +918,8 @@ class _QuoteFinder:
         head = np.root
         for t in head.subtree:
             if t.dep_ == "appos" and not self.in_region(t) and not self.in_dateline(t):
-                if t.ent_type_ in ("PERSON", "ORG") or (t.pos_ == "PROPN" and t.ent_type_ not in ("GPE", "LOC", "DATE", "NORP")):
+                role_head = head.lemma_.lower() in self.cues.role_nouns
+                if t.ent_type_ in ("PERSON", "ORG") or (t.pos_ == "PROPN" and (role_head or t.ent_type_ not in ("GPE", "LOC", "DATE", "NORP"))):
                     return self._np(t)
         return None
 
@@ -956,6 +981,9 @@ class _QuoteFinder:
         lemma = head.lemma_.lower()
         if head.pos_ == "PRON" or head.lower_ in _PRONOUNS:
             return "pronoun"
+        lead = next((t.lower_ for t in np if not t.is_punct), "")
+        if lead in ("a", "an", "one", "another") and not self._person_tokens(np) and head.lemma_.lower() not in self.cues.institution_heads:
+            return "generic"
         if any(self._is_namelike(t) and not self._possessor(t, np) for t in np):
             if lemma in self.cues.institution_heads or head.ent_type_ in ("ORG", "GPE", "NORP"):
                 if not self._person_tokens(np):
@@ -1010,14 +1038,17 @@ class _QuoteFinder:
                 theirs = {w.lower() for w in re.split(r"[\s-]+", actor.name)}
                 if {w.lower() for w in re.split(r"[\s-]+", name)} & theirs:
                     theirs_clean = " ".join(self._clean_name_words(actor.name.split()))
-                    if set(name.lower().split()) <= set(theirs_clean.lower().split()):
+                    if set(name.lower().split()) <= set(theirs_clean.lower().split()) and all(
+                        w.lower() in self.names for w in theirs_clean.split()
+                    ):
                         name = theirs_clean
                     return self._make(name, np, actor)
             return self._make(name, np)
         if kind == "group":
             name = self._institution_name(np)
-            if actor is not None and actor.kind != "person" and np.root.lemma_.lower() not in self.cues.institution_heads:
-                name = actor.name
+            common = not any(t.is_title or t.is_upper for t in np if t.dep_ != "det" and t.i != np.start)
+            if actor is not None and actor.kind != "person" and (np.root.lemma_.lower() not in self.cues.institution_heads or common):
+                name = actor.name  # "the central bank" -> the bank the article named
             return self._make(self._expand(name), np, actor if actor is not None and actor.kind != "person" else None)
         return _UNNAMEABLE if kind == "generic" else None
 

@@ -96,6 +96,8 @@ def time_rules() -> TimeRules:
         ("deictic", re.compile(r"\b" + i + r"(?P<word>yesterday|today|tonight|tomorrow|overnight))\b")),
         ("offset", re.compile(r"\b" + i + num + r"\s+" + unit + r"\s+(?P<dir>ago|earlier|later|before|after|previously))\b")),
         ("dayrel", re.compile(r"\b" + i + r"the\s+(?P<which>previous|following|next)\s+(?P<unit>day|week|month|year))\b")),
+        ("sameday", re.compile(r"\b" + i + r"(?:(?:earlier|later)\s+(?:in|on|during)\s+the\s+day|later\s+that\s+day"
+                               r"|the\s+same\s+day))\b")),
         ("decade", re.compile(r"\b" + i + r"(?:the\s+)?(?:(?P<mod>early|mid|late)[\s-]+)?)"
                               r"(?:(?P<dec>1[89]\d0|20\d0)s|'(?P<short>\d0)s)\b")),
         ("season", re.compile(r"\b" + i + r"(?:(?P<mod>early|late)\s+)?(?P<rel>last|next|this|the)\s+)?"
@@ -213,10 +215,12 @@ def contract_value(value: Optional[str]) -> Optional[str]:
     kind = precision(value)
     if kind in ("day", "month", "year"):
         return value
-    if kind == "week":
+    if kind == "week":  # the month (or year) the whole week lies in
         year, week = int(value[:4]), int(value[6:8])
-        thursday = dt.date.fromisocalendar(year, week, 4)
-        return f"{thursday.year}-{thursday.month:02d}"
+        monday, sunday = dt.date.fromisocalendar(year, week, 1), dt.date.fromisocalendar(year, week, 7)
+        if (monday.year, monday.month) == (sunday.year, sunday.month):
+            return f"{monday.year}-{monday.month:02d}"
+        return str(monday.year) if monday.year == sunday.year else None
     if kind == "season":
         return value[:4]
     return None
@@ -257,10 +261,17 @@ def tense(token: Token, rules: TimeRules) -> Optional[str]:
             return "future"
         if verb.tag_ == "VB" and any(a.lower_ == "to" for a in auxes):
             return "future"
+        if verb.lower_ in rules.future_adj and any(c.dep_ == "xcomp" for c in children):
+            return "future"  # "is expected to last", "is due to meet"
         if verb.tag_ == "VB" and verb.dep_ in ("xcomp", "ccomp", "conj") and verb.head.i != verb.i:
             verb = verb.head  # "will meet and sign": the first verb carries the auxiliary
             continue
         break
+    aux_words = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
+    if aux_words & {"has", "have", "had", "'ve", "was", "were"}:
+        return "past"  # perfect ("have been fighting since October") or past passive
+    if verb.tag_ == "VBN" and aux_words & {"is", "are", "am", "'s", "'re"}:
+        return "present"
     if verb.tag_ in ("VBD", "VBN"):
         return "past"
     if verb.tag_ in ("VBZ", "VBP", "VBG"):
@@ -300,8 +311,21 @@ class _Normaliser:
         if i >= 0 and self.doc[i].lower_ in self.rules.span_prepositions:
             i -= 1
         if i >= 0 and self.doc[i].pos_ == "VERB" and self.doc[i].tag_ in ("VBD", "VBZ", "VBP", "VBN"):
-            return tense(self.doc[i], self.rules)
-        return tense(span.root, self.rules)
+            when = tense(self.doc[i], self.rules)
+        else:
+            when = tense(span.root, self.rules)
+        if when == "present" and self._future_cue(span.sent):
+            return "future"  # "The Geneva meeting on Wednesday is expected to last five hours"
+        return when
+
+    def _future_cue(self, sent) -> bool:
+        words = [t.lower_ for t in sent]
+        for n, w in enumerate(words):
+            if w in ("will", "shall", "'ll"):
+                return True
+            if w in self.rules.future_adj and n + 1 < len(words) and words[n + 1] == "to":
+                return True
+        return False
 
     # -- helpers --------------------------------------------------------------
     def month_no(self, name: str) -> int:
@@ -313,7 +337,7 @@ class _Normaliser:
         if ref is None:
             return None
         if day is None:
-            if when == "future":
+            if when in ("future", "present"):  # "troops leave by September": a schedule
                 return ref.year if month >= ref.month else ref.year + 1
             return ref.year if month <= ref.month else ref.year - 1
         options = [d for d in (_safe_date(y, month, day) for y in (ref.year - 1, ref.year, ref.year + 1)) if d]
@@ -408,7 +432,7 @@ class _Normaliser:
         elif rel in ("next", "coming"):
             d = ref + dt.timedelta(days=strictly_ahead)
         elif rel == "this":
-            d = ref - dt.timedelta(days=back) if self.tense_at(c) != "future" else ref + dt.timedelta(days=(target - ref.weekday()) % 7)
+            d = ref + dt.timedelta(days=ahead) if self.tense_at(c) == "future" else ref - dt.timedelta(days=back)
         elif self.tense_at(c) == "future":
             d = ref + dt.timedelta(days=ahead)
         else:
@@ -417,7 +441,8 @@ class _Normaliser:
 
     def relunit(self, c: _Cand) -> None:
         g = {k: (v or "").lower() for k, v in c.groups.items()}
-        if g["rel"] == "the" and not g["mod"].startswith(("the end", "end", "the beginning", "the start", "the middle")):
+        bounds = ("the end", "end", "the beginning", "the start", "the middle")
+        if g["rel"] == "the" and not g["mod"].startswith(bounds):
             c.keep = False
             return
         ref = self.ref
@@ -444,7 +469,7 @@ class _Normaliser:
         num = c.groups["num"].lower()
         return int(num) if num.isdigit() else self.rules.numbers.get(num)
 
-    def offset(self, c: _Cand, previous: Optional[str]) -> None:
+    def offset(self, c: _Cand, previous: Callable[[str], Optional[str]]) -> None:
         g = c.groups
         n = self._count(c)
         unit = g["unit"].lower()
@@ -459,13 +484,17 @@ class _Normaliser:
             base = self.ref.isoformat() if self.ref else None
             sign = -1
         else:  # earlier / later / previously: from the last date the text gave
-            base = previous
+            base = previous(unit)
             sign = 1 if direction == "later" else -1
         c.value = shift(base, n * sign, unit)
 
-    def dayrel(self, c: _Cand, previous: Optional[str]) -> None:
+    def dayrel(self, c: _Cand, previous: Callable[[str], Optional[str]]) -> None:
         sign = -1 if c.groups["which"].lower() == "previous" else 1
-        c.value = shift(previous, sign, c.groups["unit"].lower())
+        unit = c.groups["unit"].lower()
+        c.value = shift(previous(unit), sign, unit)
+
+    def sameday(self, c: _Cand, previous: Callable[[str], Optional[str]]) -> None:
+        c.value = previous("day", or_reference=True)
 
     def decade(self, c: _Cand) -> None:
         g = c.groups
@@ -607,7 +636,19 @@ def extract_times(doc: Doc, ref: Optional[dt.date], rules: Optional[TimeRules] =
     chosen = _select(chosen)
     # Anchored offsets ("four days after the July 26 coup") take the first date of their clause.
     out: list[TimeExpr] = []
-    previous: Optional[str] = None
+    seen: list[str] = []  # resolved values so far, in text order
+
+    def previous(unit: str, or_reference: bool = False) -> Optional[str]:
+        """The narrative's current date for "two days later": the last date precise enough
+        for the unit; a date after publication (a plan) is not a narrative point."""
+        wanted = {"day": ("day",), "week": ("day",), "month": ("day", "month")}.get(unit, ("day", "month", "year"))
+        for value in reversed(seen):
+            if precision(value) in wanted:
+                if ref is not None and value[:10] > ref.isoformat()[: len(value)]:
+                    return ref.isoformat()
+                return value
+        return ref.isoformat() if (or_reference and ref is not None) else None
+
     for n, c in enumerate(chosen):
         if c.kind == "offset" and (c.groups.get("dir") or "").lower() in ("before", "after"):
             stop = _ANCHOR_STOP.search(text, c.end)
@@ -627,10 +668,12 @@ def extract_times(doc: Doc, ref: Optional[dt.date], rules: Optional[TimeRules] =
                 continue
         elif c.kind == "dayrel":
             norm.dayrel(c, previous)
+        elif c.kind == "sameday":
+            norm.sameday(c, previous)
         start = _with_preposition(text, c.start, rules)
         out.append(TimeExpr(text[start : c.end], c.value, (start, c.end)))
         if c.value and precision(c.value) in ("day", "month", "year"):
-            previous = c.value
+            seen.append(c.value)
     out.sort(key=lambda t: t.span)
     return out
 
@@ -814,6 +857,8 @@ def time_for(doc: Doc, sent, verb) -> tuple[str | None, str]:
             gov = governing_verb(span.root)
             if gov is None or _dates_something_else(span, gov):
                 continue
+            if span.root.dep_ in ("compound", "nummod", "amod") and precision(t.value) in ("year", "decade"):
+                continue  # "the 2015 nuclear deal" dates the deal, not the event
             if gov == verb:
                 rank = 2
             elif gov in chain:

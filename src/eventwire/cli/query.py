@@ -53,7 +53,9 @@ def flag_options(f):
 
 def page_options(f):
     f = click.option("--offset", default=0, show_default=True, type=click.IntRange(0), help="Skip this many results.")(f)
-    return click.option("--limit", default=50, show_default=True, type=click.IntRange(0, queries.MAX_LIMIT), help="At most this many results.")(f)
+    return click.option(
+        "--limit", default=50, show_default=True, type=click.IntRange(0, queries.MAX_LIMIT), help="At most this many results."
+    )(f)
 
 
 def _open(db):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 import click
 
@@ -52,13 +53,18 @@ def serve(db, host, port, token_env, cors, max_body, cache_seconds, workers, mod
     except EventwireError as exc:
         raise click.ClickException(str(exc)) from None
     mode = "read-write (token set)" if token else f"read-only (set {token_env} to allow writes)"
-    click.echo(f"eventwire: serving {db} on http://{host}:{port}/ — {mode}", err=True)
+    click.echo(f"eventwire: serving {redact(db)} on http://{host}:{port}/ — {mode}", err=True)
     if workers > 1:
         # Several processes need an import string; the factory reads the settings back.
         os.environ["EVENTWIRE_SERVE_SETTINGS"] = settings.to_json()
         uvicorn.run("eventwire.api.app:app_from_env", factory=True, host=host, port=port, workers=workers, log_level="warning")
     else:
         uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def redact(url: str) -> str:
+    """A store URL fit for a log line: ``postgresql://user:***@host/db``."""
+    return re.sub(r"(://[^:/@]*):[^@/]*@", r"\1:***@", url)
 
 
 COMMANDS = [serve]

@@ -2,7 +2,7 @@
 // the API itself; nothing is fetched from anywhere else.
 import { el, clear, api, status, hashParams, link, fmtNumber, goldsteinColour, eventItem, quoteItem, QUAD_NAMES } from "./dom.js";
 import { tiesChart, legend, fillGaps } from "./chart.js";
-import { networkChart, networkLegend } from "./network.js";
+import { networkChart, networkLegend, strongestEdges } from "./network.js";
 import { annotations, renderText, describe, KINDS } from "./highlight.js";
 
 const main = () => document.getElementById("main");
@@ -143,6 +143,10 @@ async function renderNetwork(root, _arg, params) {
   if (!graph.nodes.length) {
     root.append(el("p", { class: "muted" }, "No events in the store yet."));
     return;
+  }
+  const shown = strongestEdges(graph.edges).length;
+  if (shown < graph.edges.length) {
+    root.append(el("p", { class: "muted", id: "network-note" }, `Showing the ${shown} strongest of ${graph.edges.length} relations (each actor's strongest first).`));
   }
   root.append(el("div", { class: "chart-box" }, networkChart(graph, { onActor: (code) => { window.location.hash = link("/actor/" + code); } })));
 }

@@ -84,11 +84,19 @@ export function tiesChart(periods, { onSelect, selected } = {}) {
     });
     root.append(g);
     if (p.goldstein_mean !== null && p.goldstein_mean !== undefined) linePoints.push([cx, yGold(p.goldstein_mean)]);
+    else linePoints.push(null); // no events: the line breaks here
   });
-  if (linePoints.length > 1) {
-    root.append(svg("polyline", { class: "gold-line", points: linePoints.map((pt) => pt.join(",")).join(" ") }));
+  // One polyline per run of periods with events, so an empty week is not drawn as a trend.
+  let run = [];
+  for (const pt of [...linePoints, null]) {
+    if (pt) {
+      run.push(pt);
+      continue;
+    }
+    if (run.length > 1) root.append(svg("polyline", { class: "gold-line", points: run.map((q) => q.join(",")).join(" ") }));
+    run = [];
   }
-  for (const [x, y] of linePoints) root.append(svg("circle", { class: "gold-dot", cx: x, cy: y, r: 3 }));
+  for (const pt of linePoints) if (pt) root.append(svg("circle", { class: "gold-dot", cx: pt[0], cy: pt[1], r: 3 }));
   return root;
 }
 

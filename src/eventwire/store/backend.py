@@ -113,6 +113,12 @@ class Backend:
     def table_exists(self, name: str) -> bool:
         raise NotImplementedError
 
+    def insert_ids(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[int]:
+        """Insert rows under fresh ids and return the ids, in order."""
+        ids = self.new_ids(table, len(rows))
+        self.run_batch([insert_with_ids(table, columns, ids, rows)])
+        return ids
+
 
 class SQLiteBackend(Backend):
     dialect = "sqlite"
@@ -150,10 +156,17 @@ class SQLiteBackend(Backend):
         """Run an INSERT ... RETURNING id and return the id."""
         return self.conn.execute(sql, tuple(params)).fetchone()["id"]
 
-    def insert_ids(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[int]:
-        """Insert rows and return their new ids, in order."""
-        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) RETURNING id"
-        return [self.conn.execute(sql, tuple(row)).fetchone()["id"] for row in rows]
+    def run_batch(self, batch: Sequence[tuple[str, Sequence[Sequence[Any]]]]) -> None:
+        """Run several statements, each over its rows, whose results are not needed."""
+        for sql, rows in batch:
+            if rows:
+                self.conn.executemany(sql, rows)
+
+    def new_ids(self, table: str, n: int) -> list[int]:
+        """``n`` fresh ids for ``table`` (call inside :meth:`transaction`: the write
+        lock keeps them free until they are used)."""
+        top = self.scalar(f"SELECT COALESCE(MAX(id), 0) AS m FROM {table}")
+        return list(range(top + 1, top + 1 + n))
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
@@ -168,13 +181,14 @@ class SQLiteBackend(Backend):
     def table_exists(self, name):
         return self.one("SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?", (name,)) is not None
 
-    def migrate(self) -> list[int]:
+    def migrate(self, target: Optional[int] = None) -> list[int]:
+        """Apply pending migrations (up to ``target``, default all); the versions applied."""
         applied = []
         with self.transaction():
             self.conn.execute(SCHEMA_VERSION_SQL)
             current = self.schema_version()
             for mig in migrations_for(self.dialect):
-                if mig.version <= current:
+                if mig.version <= current or (target is not None and mig.version > target):
                     continue
                 for statement in split_sqlite(mig.sql):
                     self.conn.execute(statement)
@@ -187,6 +201,12 @@ class SQLiteBackend(Backend):
 
     def close(self):
         self.conn.close()
+
+
+def insert_with_ids(table: str, columns: Sequence[str], ids: Sequence[int], rows) -> tuple[str, list]:
+    """The statement and rows inserting ``rows`` under ids already drawn."""
+    sql = f"INSERT INTO {table} (id, {', '.join(columns)}) VALUES ({', '.join('?' * (len(columns) + 1))})"
+    return sql, [(i, *row) for i, row in zip(ids, rows)]
 
 
 def _dict_row(cursor, row):
@@ -247,23 +267,21 @@ class PostgresBackend(Backend):
         params = tuple(params)
         return self.conn.execute(self._sql(sql, params), params).fetchone()["id"]
 
-    def insert_ids(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[int]:
-        """Insert rows and return their new ids, in order: ids are drawn from the
-        table's sequence first, so that two round trips do any number of rows."""
-        if not rows:
+    def run_batch(self, batch: Sequence[tuple[str, Sequence[Sequence[Any]]]]) -> None:
+        """Run several statements, each over its rows, in one pipeline (one round trip)."""
+        batch = [(sql, list(rows)) for sql, rows in batch if rows]
+        if not batch:
+            return
+        with self.conn.pipeline(), self.conn.cursor() as cur:
+            for sql, rows in batch:
+                cur.executemany(self._sql(sql, rows[0]), rows)
+
+    def new_ids(self, table: str, n: int) -> list[int]:
+        """``n`` fresh ids for ``table``, drawn from its sequence in one round trip."""
+        if n <= 0:
             return []
-        ids = [
-            r["id"]
-            for r in self.query(
-                "SELECT nextval(pg_get_serial_sequence(?, 'id')) AS id FROM generate_series(1, ?)", (table, len(rows))
-            )
-        ]
-        cols = ", ".join(("id", *columns))
-        self.executemany(
-            f"INSERT INTO {table} ({cols}) VALUES ({', '.join('?' * (len(columns) + 1))})",
-            [(i, *row) for i, row in zip(ids, rows)],
-        )
-        return ids
+        rows = self.query("SELECT nextval(pg_get_serial_sequence(?, 'id')) AS id FROM generate_series(1, ?)", (table, n))
+        return [r["id"] for r in rows]
 
     @contextlib.contextmanager
     def transaction(self, lock: int = PG_WRITE_LOCK) -> Iterator[None]:
@@ -274,13 +292,14 @@ class PostgresBackend(Backend):
     def table_exists(self, name):
         return self.scalar("SELECT to_regclass(?) IS NOT NULL AS e", (name,)) is True
 
-    def migrate(self) -> list[int]:
+    def migrate(self, target: Optional[int] = None) -> list[int]:
+        """Apply pending migrations (up to ``target``, default all); the versions applied."""
         applied = []
         with self.transaction(PG_MIGRATION_LOCK):
             self.conn.execute(SCHEMA_VERSION_SQL)
             current = self.schema_version()
             for mig in migrations_for(self.dialect):
-                if mig.version <= current:
+                if mig.version <= current or (target is not None and mig.version > target):
                     continue
                 self.conn.execute(mig.sql)
                 self.conn.execute(

@@ -18,7 +18,7 @@ import calendar
 import datetime as dt
 import re
 from collections import Counter, defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any, Optional, Sequence, Union
 
 from ..models import Actor, ActorRef, Analysis, Event, Place, PlaceRef, Quote, Speaker, TimeExpr, Tone
@@ -80,16 +80,19 @@ def is_code(value: str) -> bool:
     return bool(_CODE.fullmatch(value.upper())) and (value.isupper() or len(value) == 3)
 
 
+def prefix_end(code: str) -> str:
+    """The first string after every string starting with ``code`` (an upper-case code):
+    ``code >= X AND code < prefix_end(X)`` is a prefix match that can use an index."""
+    return code[:-1] + chr(ord(code[-1]) + 1)
+
+
 def actor_clause(side: str, value: str, alias: str = "e") -> tuple[str, list[Any]]:
     """SQL matching one side (``source``/``target``) of an event row to an actor."""
     value = value.strip()
     col = f"{alias}.{side}"
     if is_code(value):
         code = value.upper()
-        return (
-            f"({col}_code = ? OR {col}_country = ? OR {col}_code LIKE ? ESCAPE '\\')",
-            [code, code, like_escape(code) + "%"],
-        )
+        return f"({col}_country = ? OR ({col}_code >= ? AND {col}_code < ?))", [code, code, prefix_end(code)]
     return f"(LOWER({col}_name) LIKE ? ESCAPE '\\')", ["%" + like_escape(value.lower()) + "%"]
 
 
@@ -182,19 +185,37 @@ def list_events(
         total = db.scalar(f"SELECT COUNT(*) AS n FROM events e WHERE {where}", params)
         rows = db.query(
             f"SELECT {_EVENT_COLUMNS}{_EVENT_FROM} WHERE {where}"
-            " ORDER BY e.day IS NULL, e.day DESC, e.id DESC LIMIT ? OFFSET ?",
+            " ORDER BY e.day DESC NULLS LAST, e.id DESC LIMIT ? OFFSET ?",
             params + [limit, int(offset)],
         )
+    elif _flags_only(filters):
+        # Negation and hypothetical are the same for every mention of a cluster, so
+        # the clusters can be read in date order directly (index) without grouping.
+        flags = (["c.negated = 0"] if not filters.include_negated else []) + (
+            ["c.hypothetical = 0"] if not filters.include_hypothetical else []
+        )
+        cwhere = " AND ".join(flags) or "1 = 1"
+        total = db.scalar(f"SELECT COUNT(*) AS n FROM event_clusters c WHERE {cwhere}")
+        reps = db.query(
+            "SELECT (SELECT MIN(e.id) FROM events e WHERE e.cluster_id = c.id) AS rep FROM event_clusters c"
+            f" WHERE {cwhere} ORDER BY c.day DESC NULLS LAST, c.id DESC LIMIT ? OFFSET ?",
+            [limit, int(offset)],
+        )
+        rows = _events_by_id(db, [r["rep"] for r in reps if r["rep"] is not None])
     else:
         # Every filter is on the events table: the count needs no join.
         total = db.scalar(f"SELECT COUNT(DISTINCT e.cluster_id) AS n FROM events e WHERE {where}", params)
         reps = db.query(
             f"SELECT MIN(e.id) AS rep FROM events e JOIN event_clusters c ON c.id = e.cluster_id WHERE {where}"
-            " GROUP BY e.cluster_id, c.day ORDER BY c.day IS NULL, c.day DESC, e.cluster_id DESC LIMIT ? OFFSET ?",
+            " GROUP BY e.cluster_id, c.day ORDER BY c.day DESC NULLS LAST, e.cluster_id DESC LIMIT ? OFFSET ?",
             params + [limit, int(offset)],
         )
         rows = _events_by_id(db, [r["rep"] for r in reps])
     return Page([event_item(r) for r in rows], int(total or 0), limit, int(offset))
+
+
+def _flags_only(f: EventFilter) -> bool:
+    return not (f.actor or f.dyad or f.roots or f.since or f.until or f.article is not None)
 
 
 def _events_by_id(db, ids: Sequence[int]) -> list[dict]:
@@ -315,7 +336,7 @@ def list_quotes(
     clauses: list[str] = []
     params: list[Any] = []
     joins = ""
-    order = "a.published IS NULL, a.published DESC, q.article DESC, q.ordinal"
+    order = "a.published DESC NULLS LAST, q.article DESC, q.ordinal"
     if search is not None:
         terms = fts_terms(search)
         if not terms:
@@ -335,8 +356,8 @@ def list_quotes(
         params += p
     if speaker_code:
         code = speaker_code.strip().upper()
-        clauses.append("(q.speaker_code = ? OR q.speaker_code LIKE ? ESCAPE '\\')")
-        params += [code, like_escape(code) + "%"]
+        clauses.append("(q.speaker_code >= ? AND q.speaker_code < ?)")
+        params += [code, prefix_end(code)]
     if article is not None:
         clauses.append("q.article = ?")
         params.append(int(article))
@@ -353,7 +374,13 @@ def list_quotes(
         clauses.append("a.published <= ?")
         params.append(hi)
     where = " AND ".join(clauses) or "1 = 1"
-    base = f" FROM quotes q JOIN articles a ON a.id = q.article{joins} WHERE {where}"
+    if search is None and not speaker and not speaker_code and article is None:
+        # Articles first (CROSS JOIN fixes the order in SQLite): the latest quotes
+        # then come from the published index instead of a sort of every quote.
+        # Selective filters (speaker, article) are better served from quotes first.
+        base = f" FROM articles a CROSS JOIN quotes q WHERE q.article = a.id AND {where}"
+    else:
+        base = f" FROM quotes q JOIN articles a ON a.id = q.article{joins} WHERE {where}"
     # The search term sits first in params (in the join for SQLite, the WHERE for PostgreSQL).
     total = db.scalar(f"SELECT COUNT(*) AS n{base}", params)
     order_params = [params[0]] if search is not None and db.dialect == "postgresql" else []
@@ -568,9 +595,9 @@ def actor_profile(store, actor: str, *, limit: int = 10) -> dict[str, Any]:
     if is_code(actor):
         code = actor.strip().upper()
         name_rows = db.query(
-            "SELECT name, code, COUNT(*) AS n FROM actors WHERE code = ? OR country = ? OR code LIKE ? ESCAPE '\\'"
+            "SELECT name, code, COUNT(*) AS n FROM actors WHERE country = ? OR (code >= ? AND code < ?)"
             " GROUP BY name, code ORDER BY n DESC, name LIMIT ?",
-            [code, code, like_escape(code) + "%", _limit(limit)],
+            [code, code, prefix_end(code), _limit(limit)],
         )
     else:
         name_rows = db.query(

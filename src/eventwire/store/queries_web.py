@@ -15,6 +15,7 @@ from fixed strings in this module and in :mod:`queries`.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from typing import Any, Optional, Sequence
@@ -86,7 +87,7 @@ def list_events(
             roots &= {str(r).zfill(2)[:2] for r in filters.roots}
         if not roots:
             return Page([], 0, max(0, min(int(limit), MAX_LIMIT)), int(offset))
-        filters = EventFilter(**{**filters.__dict__, "roots": tuple(sorted(roots))})
+        filters = dataclasses.replace(filters, roots=tuple(sorted(roots)))
     extra, extra_params = [], []
     if plover:
         extra.append("e.plover = ?")

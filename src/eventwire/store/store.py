@@ -18,7 +18,7 @@ from typing import Optional
 from ..errors import StoreError
 from ..models import Analysis, Article
 from . import dedup
-from .backend import Backend, connect, now_iso
+from .backend import Backend, connect, insert_with_ids, now_iso
 from .names import fold_name
 
 log = logging.getLogger(__name__)
@@ -141,9 +141,12 @@ class Store:
                 return AddResult("duplicate", row["id"])
             original, similarity = self._near_duplicate_of(sig) if sig is not None else (None, None)
             pk = self._insert_article(article, analysis, chash, model, original, similarity)
+            # Statements whose results are not needed go together (one round trip on PostgreSQL).
+            batch = [("INSERT INTO article_urls (article, url) VALUES (?, ?)", [(pk, article.url)] if article.url else [])]
             if sig is not None:
-                self._insert_signature(pk, sig)
-            self._insert_records(pk, analysis)
+                batch += self._signature_rows(pk, sig)
+            batch += self._record_rows(pk, analysis)
+            self.db.run_batch(batch)
             n_events, n_new = self._insert_events(pk, analysis, analysis.published or article.published, original)
         status = "near-duplicate" if original is not None else "new"
         log.debug("stored article %s as %s (pk %s)", article.id, status, pk)
@@ -169,55 +172,29 @@ class Store:
             return None, None
         return best[1], round(best[0][0], 4)
 
-    def _insert_signature(self, pk: int, sig) -> None:
-        self.db.execute(
-            "INSERT INTO article_minhash (article, num_perm, signature) VALUES (?, ?, ?)",
-            (pk, len(sig), dedup.to_blob(sig)),
-        )
+    def _signature_rows(self, pk: int, sig) -> list[tuple[str, list]]:
         bands, rows = self.config.lsh_params()
-        self.db.executemany(
-            "INSERT INTO minhash_bands (band, bucket, article) VALUES (?, ?, ?)",
-            [(b, bucket, pk) for b, bucket in dedup.band_buckets(sig, bands, rows)],
-        )
+        return [
+            ("INSERT INTO article_minhash (article, num_perm, signature) VALUES (?, ?, ?)",
+             [(pk, len(sig), dedup.to_blob(sig))]),
+            ("INSERT INTO minhash_bands (band, bucket, article) VALUES (?, ?, ?)",
+             [(b, bucket, pk) for b, bucket in dedup.band_buckets(sig, bands, rows)]),
+        ]
 
     def _insert_article(self, article, analysis, chash, model, original, similarity) -> int:
         tone = analysis.tone
-        pk = self.db.insert(
+        return self.db.insert(
             "INSERT INTO articles (article_id, content_hash, title, text, published, url, source, language,"
             " tone_score, tone_positive, tone_negative, model, analysed_at, duplicate_of, similarity)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (
-                article.id,
-                chash,
-                article.title or analysis.title or "",
-                article.text,
-                analysis.published or article.published,
-                article.url,
-                article.source,
-                analysis.language,
-                tone.score,
-                tone.positive,
-                tone.negative,
-                model,
-                now_iso(),
-                original,
-                similarity,
+                article.id, chash, article.title or analysis.title or "", article.text,
+                analysis.published or article.published, article.url, article.source, analysis.language,
+                tone.score, tone.positive, tone.negative, model, now_iso(), original, similarity,
             ),
         )
-        if article.url:
-            self.db.execute("INSERT INTO article_urls (article, url) VALUES (?, ?)", (pk, article.url))
-        return pk
 
-    def _insert_records(self, pk: int, analysis: Analysis) -> None:
-        db = self.db
-        db.executemany(
-            "INSERT INTO actors (article, local_id, name, code, country, sector, kind, mentions)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (pk, a.id, a.name, a.code, a.country, a.sector, a.kind, json.dumps([list(m) for m in a.mentions]))
-                for a in analysis.actors
-            ],
-        )
+    def _record_rows(self, pk: int, analysis: Analysis) -> list[tuple[str, list]]:
         quote_rows = []
         for n, q in enumerate(analysis.quotes):
             s = q.speaker
@@ -229,31 +206,41 @@ class Store:
                     s.mention if s else None, mspan[0], mspan[1], fold_name(s.name) if s else None,
                 )
             )
-        db.executemany(
-            "INSERT INTO quotes (article, ordinal, text, kind, start_char, end_char, in_title, cue, speaker_name,"
-            " speaker_code, speaker_actor, speaker_mention, speaker_mention_start, speaker_mention_end, speaker_norm)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            quote_rows,
-        )
-        db.executemany(
-            "INSERT INTO places (article, name, country, lat, lon, feature, start_char, end_char, in_title)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (pk, p.name, p.country, p.lat, p.lon, p.feature, p.span[0], p.span[1], int(p.in_title))
-                for p in analysis.places
-            ],
-        )
-        db.executemany(
-            "INSERT INTO times (article, text, value, start_char, end_char, in_title) VALUES (?, ?, ?, ?, ?, ?)",
-            [(pk, t.text, t.value, t.span[0], t.span[1], int(t.in_title)) for t in analysis.times],
-        )
+        return [
+            (
+                "INSERT INTO actors (article, local_id, name, code, country, sector, kind, mentions)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (pk, a.id, a.name, a.code, a.country, a.sector, a.kind, json.dumps([list(m) for m in a.mentions]))
+                    for a in analysis.actors
+                ],
+            ),
+            (
+                "INSERT INTO quotes (article, ordinal, text, kind, start_char, end_char, in_title, cue, speaker_name,"
+                " speaker_code, speaker_actor, speaker_mention, speaker_mention_start, speaker_mention_end,"
+                " speaker_norm) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                quote_rows,
+            ),
+            (
+                "INSERT INTO places (article, name, country, lat, lon, feature, start_char, end_char, in_title)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (pk, p.name, p.country, p.lat, p.lon, p.feature, p.span[0], p.span[1], int(p.in_title))
+                    for p in analysis.places
+                ],
+            ),
+            (
+                "INSERT INTO times (article, text, value, start_char, end_char, in_title) VALUES (?, ?, ?, ?, ?, ?)",
+                [(pk, t.text, t.value, t.span[0], t.span[1], int(t.in_title)) for t in analysis.times],
+            ),
+        ]
 
     def _insert_events(self, pk: int, analysis: Analysis, published: Optional[str], original: Optional[int]):
         events = analysis.events
         if not events:
             return 0, 0
         keys = [dedup.event_key(e, published) for e in events]
-        cluster_ids, new_count = self._assign_clusters(keys, events, original)
+        cluster_ids, new_count, batch = self._assign_clusters(keys, events, original)
         rows = []
         for n, (e, key, cluster_id) in enumerate(zip(events, keys, cluster_ids)):
             src, tgt, place = e.source, e.target, e.place
@@ -269,19 +256,21 @@ class Store:
                     e.evidence, cluster_id,
                 )
             )
-        self.db.executemany(
+        batch.append((
             "INSERT INTO events (article, ordinal, source_name, source_code, source_country, source_actor,"
             " target_name, target_code, target_country, target_actor, cameo, root, plover, mode, goldstein,"
             " quad_class, date, date_source, day, place_name, place_country, place_lat, place_lon, negated,"
             " modality, sentence, start_char, end_char, in_title, evidence, cluster_id)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
-        )
-        self._recount(sorted(set(cluster_ids)))
+        ))
+        batch.append(self._recount(sorted(set(cluster_ids))))
+        self.db.run_batch(batch)
         return len(rows), new_count
 
     def _assign_clusters(self, keys: list[dedup.EventKey], events, original: Optional[int] = None):
-        """The cluster of each mention: an existing one, or one created for this article.
+        """The cluster of each mention (an existing one, or one created for this article),
+        how many were created, and the statements that write the new and changed clusters.
 
         The mentions of a near-duplicate article first join the events of its
         original (same dyad, root and flags), whatever their dates: a story
@@ -310,22 +299,19 @@ class Store:
                 if found["id"] < NEW_CLUSTER_ID:
                     place_updates[found["id"]] = found
             assigned.append(found)
+        batch = []
         if new:
-            ids = self.db.insert_ids(
-                "event_clusters",
-                ("source_key", "target_key", "root", "cameo", "quad_class", "goldstein", "day", "precision",
-                 "place_name", "place_country", "place_lat", "place_lon", "negated", "hypothetical"),
-                [tuple(c[k] for k in CLUSTER_COLUMNS) for c in new],
-            )
+            ids = self.db.new_ids("event_clusters", len(new))
             for c, cid in zip(new, ids):
                 c["id"] = cid
-        if place_updates:
-            self.db.executemany(
-                "UPDATE event_clusters SET place_name = ?, place_country = ?, place_lat = ?, place_lon = ? WHERE id = ?",
-                [(c["place_name"], c["place_country"], c["place_lat"], c["place_lon"], cid)
-                 for cid, c in sorted(place_updates.items())],
-            )
-        return [c["id"] for c in assigned], len(new)
+            batch.append(insert_with_ids("event_clusters", CLUSTER_COLUMNS, ids,
+                                         [tuple(c[k] for k in CLUSTER_COLUMNS) for c in new]))
+        batch.append((
+            "UPDATE event_clusters SET place_name = ?, place_country = ?, place_lat = ?, place_lon = ? WHERE id = ?",
+            [(c["place_name"], c["place_country"], c["place_lat"], c["place_lon"], cid)
+             for cid, c in sorted(place_updates.items())],
+        ))
+        return [c["id"] for c in assigned], len(new), batch
 
     def _family_clusters(self, original: int) -> list[dict]:
         """The clusters of the events of an article and of its near-duplicates."""
@@ -349,18 +335,16 @@ class Store:
             f"SELECT {', '.join(CLUSTER_SELECT)} FROM event_clusters WHERE {' OR '.join(conds)}", params
         )
 
-    def _recount(self, cluster_ids: list[int]) -> None:
-        """Recompute the counts of these clusters from their mentions (one statement)."""
-        if not cluster_ids:
-            return
+    def _recount(self, cluster_ids: list[int]) -> tuple[str, list]:
+        """The statement recomputing these clusters' counts from their mentions."""
         members = "FROM events e JOIN articles a ON a.id = e.article WHERE e.cluster_id = event_clusters.id"
-        self.db.execute(
+        return (
             f"UPDATE event_clusters SET num_mentions = (SELECT COUNT(*) {members}),"
             f" num_articles = (SELECT COUNT(DISTINCT COALESCE(a.duplicate_of, a.id)) {members}),"
             f" num_sources = (SELECT COUNT(DISTINCT a.source) {members}),"
             f" goldstein = (SELECT AVG(e.goldstein) {members})"
             f" WHERE id IN ({', '.join('?' * len(cluster_ids))})",
-            cluster_ids,
+            [tuple(cluster_ids)] if cluster_ids else [],
         )
 
 
