@@ -13,7 +13,8 @@ the single writer) and reports:
 - ``efficiency``: steady(N) / (N x steady(1));
 - ``per_core``: articles per CPU-second of the analysing processes (the workers, or
   this process without Dask; model loading included), which stays meaningful on a
-  machine shared with other jobs, where wall-clock rates do not;
+  machine shared with other jobs, where wall-clock rates do not; ``per_core_steady``
+  the same after the first batch (model loading excluded);
 - ``peak_rss_mb``: the largest resident memory of any one worker process (sampled
   every 0.2 s with psutil), and of the writer (client) process.
 
@@ -77,10 +78,24 @@ def run_one(corpus: str, workers: int, batch_size: int, db: str) -> dict:
     first_batch_at = []
     done = [0]
 
+    analysing: list[int] = []  # pids whose CPU time is the analysis
+    first_cpu = []
+
+    def cpu_of(pids) -> float:
+        total = 0.0
+        for pid in pids:
+            try:
+                t = psutil.Process(pid).cpu_times()
+            except psutil.Error:
+                continue
+            total += t.user + t.system
+        return total
+
     def advance(n):
         done[0] += n
         if not first_batch_at:
             first_batch_at.append((time.perf_counter(), done[0]))
+            first_cpu.append(cpu_of(analysing))
 
     own_cpu = psutil.Process().cpu_times()
     own_cpu0 = own_cpu.user + own_cpu.system
@@ -93,8 +108,10 @@ def run_one(corpus: str, workers: int, batch_size: int, db: str) -> dict:
             if workers:
                 worker_pids = list(runner.client.run(os.getpid).values())
                 mem.pids.update(worker_pids)
+            analysing.extend(worker_pids or [os.getpid()])
             summary = ingest(read_paths([corpus]), store, runner, batch_size=batch_size, advance=advance)
             end = time.perf_counter()
+            end_cpu = cpu_of(analysing)
             # one last sample of the workers before the cluster closes
             time.sleep(2 * mem.interval)
     total = summary.seen + summary.bad + summary.failed
@@ -114,6 +131,7 @@ def run_one(corpus: str, workers: int, batch_size: int, db: str) -> dict:
         "steady": round(steady, 2),
         "analysis_cpu_s": round(cpu, 1),
         "per_core": round(total / cpu, 2) if cpu else None,
+        "per_core_steady": round((total - n0) / (end_cpu - first_cpu[0]), 2) if first_cpu and end_cpu > first_cpu[0] else None,
         "writer_cpu_s": round(writer_cpu, 1),
         "peak_rss_mb_worker": round(max(per_worker) / 2**20, 1),
         "peak_rss_mb_writer": round(own / 2**20, 1),
@@ -150,7 +168,7 @@ def main(argv=None) -> int:
           f"{'per core':>8} {'worker MB':>9} {'writer MB':>9}")
     for r in results:
         print(f"{r['workers']:>7} {r['articles']:>8} {r['seconds']:>8} {r['rate']:>7} {r['steady']:>7} "
-              f"{r.get('efficiency', ''):>6} {r['per_core']:>8} {r['peak_rss_mb_worker']:>9} {r['peak_rss_mb_writer']:>9}")
+              f"{r.get('efficiency', ''):>6} {r['per_core_steady']!s:>8} {r['peak_rss_mb_worker']:>9} {r['peak_rss_mb_writer']:>9}")
     load = os.getloadavg()
     print(f"cpus {os.cpu_count()}, load average at the end {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
     if args.json:
@@ -176,14 +194,14 @@ def markdown(results: list[dict], argv: list[str], note: str) -> str:
         "python benchmarks/bench_ingest.py " + " ".join(argv),
         "```",
         "",
-        "| workers | articles | seconds | articles/s (wall) | steady articles/s | efficiency | articles per CPU-second | peak RSS per worker (MiB) | writer RSS (MiB) |",
+        "| workers | articles | seconds | articles/s (wall) | steady articles/s | efficiency | articles per CPU-second (steady) | peak RSS per worker (MiB) | writer RSS (MiB) |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         name = "no Dask" if r["workers"] == 0 else str(r["workers"])
         lines.append(
             f"| {name} | {r['articles']} | {r['seconds']} | {r['rate']} | {r['steady']} | {r.get('efficiency', '-')} "
-            f"| {r['per_core']} | {r['peak_rss_mb_worker']} | {r['peak_rss_mb_writer']} |"
+            f"| {r['per_core']} ({r.get('per_core_steady')}) | {r['peak_rss_mb_worker']} | {r['peak_rss_mb_writer']} |"
         )
     lines += [
         "",

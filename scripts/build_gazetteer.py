@@ -34,7 +34,7 @@ log = logging.getLogger("build_gazetteer")
 # Canonical English names where GeoNames' own differs from news usage.
 NAME_FIXES = {"PSE": "Palestine", "MKD": "North Macedonia", "CZE": "Czech Republic", "TUR": "Turkey"}
 # Alternate names are kept only for cities at least this large (smaller ones: main name only).
-ALT_MIN_POPULATION = 15000
+ALT_MIN_POPULATION = 50000
 _LATIN = re.compile(r"^[A-Za-z\u00c0-\u024f][A-Za-z\u00c0-\u024f '\-.\u2019]*[A-Za-z\u00c0-\u024f.]$")
 
 

@@ -572,3 +572,13 @@ def test_verbs_and_places_are_not_role_actors(index, text, phrase):
 def test_side(index, text, phrase, code):
     actor = resolved(index(text), phrase)
     assert (actor.code if actor else None) == code
+
+
+@pytest.mark.parametrize(
+    "published, name, code",
+    [(None, "Vladimir Putin", "RUSGOV"), ("1995-01-01", "Russian president", "RUSGOV")],
+)
+def test_office_holder_without_or_before_known_terms(index, published, name, code):
+    # no date: the current holder; a date before every known term: an unnamed actor, not a guess
+    actor = resolved(index("The Russian president said the talks went well.", published=published), "Russian president")
+    assert (actor.name, actor.code) == (name, code)

@@ -881,3 +881,27 @@ def test_serve_never_prints_a_password(url, shown):
     from eventwire.cli.serve import redact
 
     assert redact(url) == shown
+
+
+def test_dashboard_modules_import_what_they_export():
+    """Without a browser: every name a dashboard module imports is exported by its source."""
+    import re
+    from pathlib import Path
+
+    from eventwire.api.app import dashboard_dir
+
+    folder = Path(str(dashboard_dir()))
+    exported = {
+        f.name: set(re.findall(r"^export (?:async )?(?:function|const|class|let) (\w+)", f.read_text(), re.M))
+        | {n.strip() for group in re.findall(r"^export \{([^}]*)\}", f.read_text(), re.M) for n in group.split(",")}
+        for f in folder.glob("*.js")
+    }
+    imports = 0
+    for f in folder.glob("*.js"):
+        for names, module in re.findall(r'^import \{([^}]*)\} from "\./([\w.]+)";', f.read_text(), re.M):
+            for name in (n.strip() for n in names.split(",") if n.strip()):
+                assert name in exported[module], f"{f.name} imports {name} from {module}"
+                imports += 1
+    assert imports > 10
+    html = (folder / "index.html").read_text()
+    assert '<script type="module" src="/static/app.js">' in html

@@ -310,3 +310,16 @@ def test_user_entry_replaces_shipped_person(tmp_path):
     assert [p.name for p in d.people].count("Sergei Lavrov") == 1
     held = d.holder("RUS", "foreign_minister", dt.date(2029, 1, 1))
     assert held is not None and held[0].name == "Sergei Lavrov"
+
+
+def test_commands_and_settings_are_documented():
+    from pathlib import Path
+
+    from eventwire.cli.actors import dictionary
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "dictionaries.md").read_text(encoding="utf-8")
+    for name in dictionary.commands:
+        assert f"eventwire dictionary {name}" in doc, name
+    for setting in ("EVENTWIRE_DICTIONARIES", "load_dictionaries", "import-petrarch", "--kind actors",
+                    "--kind agents", "--kind verbs"):
+        assert setting in doc, setting

@@ -286,3 +286,22 @@ def test_poll_feed_saves_validators(tmp_path, server, fetcher):
         assert len(entries) == 5
         assert state.validators(server.base + "/feed.xml") == {"If-None-Match": '"v5"', "If-Modified-Since": LAST_MODIFIED}
         assert poll_feed(fetcher, state, server.base + "/feed.xml") is None
+
+
+def test_article_that_failed_is_retried_even_if_the_feed_is_unchanged(tmp_path, server, fetcher, analyzer):
+    from eventwire.ingest import Failure
+
+    class FailingRunner(LocalRunner):
+        def map(self, batches):
+            for batch in batches:
+                yield batch, ("test", [Failure(a.id, "boom") for a in batch])
+
+    feed = server.base + "/feed.xml"
+    with open_store(str(tmp_path / "w.db")) as store:
+        first = watch_once([feed], store, fetcher, FailingRunner(), on_error=lambda e: None)
+        assert first.fetched == 2 and first.ingest.failed == 2 and first.ingest.stored == 0
+        second = watch_once([feed], store, fetcher, LocalRunner(analyzer=analyzer), on_error=lambda e: None)
+        assert second.not_modified == 1 and second.fetched == 2 and second.ingest.stored == 2
+        third = watch_once([feed], store, fetcher, LocalRunner(analyzer=analyzer))
+        assert third.fetched == 0
+    assert server.paths().count("/news/1.html") == 2

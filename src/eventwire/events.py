@@ -59,6 +59,7 @@ WOULD_AUX = frozenset({"would", "'d"})
 HYPOTHETICAL_AUX = frozenset({"could", "might", "may", "should", "must"})
 CONDITIONAL_MARKS = frozenset({"if", "unless", "whether"})
 NEGATING_DETS = frozenset({"no", "neither"})
+REFLEXIVES = frozenset({"itself", "themselves", "himself", "herself", "ourselves", "myself", "yourself", "oneself"})
 FIRST_PERSON = frozenset({"i", "we", "me", "us", "our", "my", "ours"})
 SUBJECT_DEPS = ("nsubj", "csubj")
 INHERIT_SUBJECT = ("xcomp", "conj", "acomp", "advcl", "pcomp")
@@ -66,6 +67,9 @@ NP_LEFT_DEPS = frozenset({"compound", "amod", "poss", "det", "nmod", "nummod", "
 ACTOR_MODIFIER_DEPS = ("poss", "compound", "amod", "nmod")
 DATELINE = re.compile(r"\s*[A-Z][A-Z .,'\u2019-]*[A-Z](?:\s*\([^)]{1,40}\))?\s*[-\u2014\u2013]+\s")
 MEASURE_NOUNS = frozenset({"hour", "day", "week", "round", "series", "wave", "spate", "barrage", "string", "volley", "salvo", "number", "dozen", "hundred", "thousand"})
+INSTIGATION_NOUNS = frozenset({"request", "invitation", "behest", "initiative", "urging", "suggestion", "insistence"})
+TEMPORAL_MARKS = frozenset({"after", "before", "since", "when", "while", "as", "because", "once", "until", "although", "though"})
+ANAPHORA_WINDOW = 4  # sentences back that "the move", "the two leaders" may point to
 MODALITY_RANK = {"asserted": 0, "reported": 1, "future": 2, "hypothetical": 3}
 
 
@@ -337,6 +341,8 @@ class _Coder(_Tree):
     def _actor_of(self, tok: Optional[Token], depth: int = 0) -> Optional[Actor]:
         if tok is None or depth > 2:
             return None
+        if tok.lower_ in REFLEXIVES:
+            return None  # "ready to defend itself": no second party
         if self.tok_actor[tok.i] is None and self.in_dateline(tok):
             return None
         if self.tok_actor[tok.i] is not None:
@@ -450,7 +456,7 @@ class _Coder(_Tree):
         if not any(_low(c) in ("two", "both") for c in self.kids(tok) if c.dep_ in ("nummod", "det", "predet", "amod")):
             return []
         n = self._sent_index[tok.i]
-        recent = {s.start for s in self.sents[max(0, n - 2) : n + 1]}
+        recent = {s.start for s in self.sents[max(0, n - ANAPHORA_WINDOW) : n + 1]}
         for start, a, b in reversed(self.pairs):
             if start in recent and exclude not in (a.country, b.country):
                 return [a, b]
@@ -504,31 +510,33 @@ class _Coder(_Tree):
         return None
 
     def anaphor(self, tok: Token, source: Optional[Actor]) -> list[Actor]:
-        """"rejected the accusation", "condemned the offensive": the source of the latest
-        earlier event of that noun's root, in this or the two sentences before."""
+        """"rejected the accusation", "condemned the offensive", "dismissed the move": the
+        source(s) of the earlier act the noun points to. An act named by the same word
+        ("the visit" after "made a visit") is looked for further back than one of the
+        same root; a generic noun ("the move") prefers the latest material act."""
         entry = self.noun_entry(tok)
         generic = _lemma(tok) in self.lex.anaphoric or _low(tok) in self.lex.anaphoric
         if entry is None and not generic:
-            return None
+            return []
         n = self._sent_index[tok.i]
-        recent = [s.start for s in self.sents[max(0, n - 2) : n + 1]]
-        stem = _lemma(tok)[:4]
-        found = None
-        for start, root, src, obj, verb, head_i in reversed(self.history):
-            if start in recent and (generic or (entry is not None and root == entry.code[:2]) or obj == _lemma(tok)) and (
-                source is None or src.id != source.id
-            ):
-                if verb[:4] == stem or obj == _lemma(tok):
-                    found = head_i
-                    break
-                found = head_i if found is None else found
+        near = {s.start for s in self.sents[max(0, n - ANAPHORA_WINDOW) : n + 1]}
+        far = {s.start for s in self.sents[max(0, n - 2 * ANAPHORA_WINDOW) : n + 1]}
+        lemma, stem = _lemma(tok), _lemma(tok)[:4]
+        other = [h for h in reversed(self.history) if source is None or h[2].id != source.id]
+        found = next((h[5] for h in other if h[0] in far and (h[3] == lemma or h[4][:4] == stem)), None)
+        if found is None and entry is not None:
+            found = next((h[5] for h in other if h[0] in near and h[1] == entry.code[:2]), None)
+        if found is None and generic:
+            found = next((h[5] for h in other if h[0] in near and cameo.quad_class(h[1]) in (2, 4)), None)
+            if found is None:
+                found = next((h[5] for h in other if h[0] in near), None)
         if found is None:
             return []
         # every source of that act ("the United States and Britain struck ...")
         out: list[Actor] = []
-        for *_, src, _obj, _verb, head_i in self.history:
-            if head_i == found and all(not _same(src, o) for o in out) and (source is None or src.id != source.id):
-                out.append(src)
+        for h in self.history:
+            if h[5] == found and all(not _same(h[2], o) for o in out) and (source is None or h[2].id != source.id):
+                out.append(h[2])
         return out
 
     def is_event_noun(self, tok: Token) -> bool:
@@ -619,7 +627,9 @@ class _Coder(_Tree):
             lem = _lemma(pr)
             if lem in preps_allowed or (of_ok and lem == "of" and pr.head is head):
                 po = self._pobj(pr)
-                if po is not None and (self.actor_of(po) is not None or self.place_of(po) is not None):
+                if po is None or _lemma(po) in INSTIGATION_NOUNS:
+                    continue  # "at Israel's request": who asked, not who is acted on
+                if self.actor_of(po) is not None or self.place_of(po) is not None:
                     return po
         return None
 
@@ -730,7 +740,7 @@ class _Coder(_Tree):
                 if len(sides) >= 2:
                     return None, sides
             if lem in self.lex.noun_target_preps or (of_ok and lem == "of"):
-                if self.actor_of(po) is not None:
+                if self.actor_of(po) is not None or self.place_of(po) is not None:
                     return po, None
         return None, None
 
@@ -813,8 +823,13 @@ class _Coder(_Tree):
             if target is None and inner is None:
                 # "promised to send a battery to Ukraine": the complement names the recipient
                 target = self.default_target(comp, self.lex.verb_target_preps)
+                obj = self._object(comp) if comp.pos_ in ("VERB", "AUX") else None
+                if target is None and obj is not None and self.actors_of(obj):
+                    target = obj  # "threatened to make Iran pay"
             if inner is None and own is None and target is None:
-                continue
+                # "the two leaders agreed to raise trade": a mutual intent of two parties
+                if not (frame.kind == "intent" and len(self.actors_of(self.undateline(self._subject(verb)))) >= 2):
+                    continue
             strict = (own is not None and own.strict and target is own.target) or (
                 inner is not None and inner.strict and target is inner.target
             )
@@ -968,6 +983,8 @@ class _Coder(_Tree):
                 via = dep
             if dep in ("relcl", "acl", "appos", "nsubj", "nsubjpass", "parataxis"):
                 break
+            if dep == "advcl" and any(m.dep_ == "mark" and _low(m) in TEMPORAL_MARKS for m in self.kids(cur)):
+                break  # "vowed to retaliate after Washington imposed sanctions": the sanctions happened
             cur = gov
         if self._quote_at(tok) is not None:
             reported = True
@@ -1025,7 +1042,7 @@ class _Coder(_Tree):
             place = self.place_of(cand.target)
             if place is not None:
                 targets = [self.place_actor(place)]
-            elif root in ("07", "17", "18", "20"):
+            elif root in ("07", "16", "17", "18", "20"):
                 if root == "17" and sources:
                     country = sources[0].country
                 else:
@@ -1045,6 +1062,11 @@ class _Coder(_Tree):
                 targets = self.anaphor(cand.target, sources[0] if sources else None)
             if not targets and cand.strict and not self.is_event_noun(cand.target):
                 return []
+        if cand.target is None and not targets and root in ("15", "18", "19", "20") and head.pos_ in ("VERB", "AUX"):
+            # "launched a ground offensive in Ukraine's Kharkiv region"
+            where = self.default_target(head, frozenset({"in", "inside", "across"}))
+            if where is not None:
+                targets = self.actors_of(where) or [self.place_actor(p) for p in [self.place_of(where)] if p]
         pair_actors = [a for t in (cand.pair or ()) for a in self.actors_of(t)]
         mutual = (root in self.lex.mutual_roots or _lemma(head) in self.lex.reciprocal) and not (
             cand.source is not None and _lemma(cand.source) in self.lex.third_party
@@ -1077,6 +1099,8 @@ class _Coder(_Tree):
             return []  # "clashed ..., killing 20 troops": casualties of the fight itself
         if root == "14" and all(s.id and (s.sector in (None, "GOV") and s.kind != "group") for s, _ in pairs):
             code, root = "114", "11"  # "Japan protested against the ban": a government's protest is a complaint
+            if all(t is None for _, t in pairs):
+                return []
         if root == "01":
             pairs = [(s, t) for s, t in pairs if t is not None and t.sector != "MED"]
             if not pairs:

@@ -9,7 +9,8 @@ through :func:`eventwire.ingest.ingest` into the store.
 What was fetched and each feed's validators live in the store's own database
 (tables ``fetched_urls`` and ``feeds``, migration ``0003_fetch.sql``), so a URL is
 fetched once across runs and processes. The exception is a transient failure (a
-timeout, a 5xx or 429 answer), retried in later rounds up to ``max_attempts``.
+timeout, a 5xx or 429 answer, an article that could not be analysed or stored),
+retried in later rounds up to ``max_attempts``, even when the feed is unchanged.
 A URL is marked fetched only after its article is stored, so a run killed in
 between fetches it once more and the store reports the copy as a duplicate.
 """
@@ -64,6 +65,14 @@ class FetchState:
                     " content_hash = ?, message = ? WHERE url = ?",
                     (_now(), status, outcome, row["attempts"] + 1, content_hash, message, url),
                 )
+
+    def retries(self, feed: str) -> list[str]:
+        """URLs of ``feed`` that failed transiently and may be tried again."""
+        rows = self.db.query(
+            "SELECT url FROM fetched_urls WHERE feed = ? AND outcome = 'error' AND attempts < ? ORDER BY url",
+            (feed, self.max_attempts),
+        )
+        return [r["url"] for r in rows]
 
     def validators(self, feed: str) -> dict[str, str]:
         row = self.db.one("SELECT etag, last_modified FROM feeds WHERE url = ?", (feed,)) or {}
@@ -199,8 +208,9 @@ def watch_once(
             continue
         if entries is None:
             summary.not_modified += 1
-            continue
-        summary.entries += len(entries)
+            entries = [Entry(url) for url in state.retries(feed)]  # unchanged feed: retry what failed
+        else:
+            summary.entries += len(entries)
         articles: list[tuple[Entry, Article]] = []
         seen: set[str] = set()
         for entry in entries:
@@ -227,7 +237,6 @@ def watch_once(
             articles.append((entry, article))
         if not articles:
             continue
-        outcomes: dict[str, str] = {}
         part = ingest(
             (a for _, a in articles),
             store,
@@ -239,8 +248,9 @@ def watch_once(
         for entry, article in articles:
             digest = article.content_hash
             stored = store.has(digest)
-            outcomes[entry.url] = "stored" if stored else "failed"
-            state.mark(entry.url, outcomes[entry.url], feed=feed, status=200, content_hash=digest if stored else None)
+            # not stored: analysis or storage failed; "error" lets a later round try again
+            state.mark(entry.url, "stored" if stored else "error", feed=feed, status=200,
+                       content_hash=digest if stored else None)
     return summary
 
 

@@ -12,7 +12,7 @@ the country and the US state; "Geneva": Switzerland, Illinois, New York ...);
 over variant) plus the countries the rest of the article mentions.
 
 Limits: cities below 5,000 inhabitants are absent; variants are GeoNames' Latin-script
-alternate names (cities over 15,000) and the authored ones; first-level regions exist
+alternate names (cities over 50,000) and the authored ones; first-level regions exist
 only for the US states and the authored list.
 """
 

@@ -4,15 +4,22 @@ Sets ``doc._.places`` (list of :class:`~eventwire.models.Place`, doc offsets, in
 order) and fills the place of ``doc._.dateline``.
 
 A mention is a gazetteer name that spaCy labels GPE, LOC or FAC, or, unlabelled, a
-country, region, sea or large city (a whole ORG/PERSON entity that is exactly such a
-name is taken too: the small model mislabels places). Names inside people's and
-organisations' names are not places. Each mention is then resolved: "X, Y" pairs
-("Atlanta, Georgia", "Geneva, Switzerland") fix both; otherwise the candidates are
-ranked by prior (feature type, population, main name over variant) plus the share of
-the article's other mentions (and demonyms) that fall in the candidate's country.
+country, region, sea or large city; a smaller city, or a whole ORG/PERSON/NORP entity
+that is exactly a place name (the small model mislabels places), is taken when a cue
+says it is a place: a locative preposition ("in Rehovot"), a list of places
+("Zaporizhzhia and Kherson"), "the town of X", "the X crossing". Names inside people's
+and organisations' names are not places, nor are seats of power ("White House").
+Each mention is then resolved: "X, Y" pairs ("Atlanta, Georgia", "Geneva,
+Switzerland") fix both; otherwise the candidates are ranked by prior (feature type,
+population, main name over variant) plus the share of the article's other mentions
+(and demonyms) that fall in the candidate's country. A small town (under 100,000) in
+a country the article does not otherwise mention, with no cue, is dropped ("Obama",
+Japan). The mention's span is the name: "Kharkiv" in "the Kharkiv region", which
+resolves to the region.
 
 Limits: a place absent from the gazetteer is dropped (no coordinates to give);
-"near the border with Ukraine" yields Ukraine, not the border.
+"near the border with Ukraine" yields Ukraine, not the border; the cues and priors are
+English-news heuristics.
 """
 
 from __future__ import annotations
@@ -48,6 +55,8 @@ class PlaceRules:
     suffixes: frozenset
     locative: frozenset
     never: frozenset
+    place_nouns: frozenset
+    following_cues: frozenset
 
 
 @lru_cache(maxsize=1)
@@ -63,6 +72,8 @@ def place_rules() -> PlaceRules:
         suffixes=frozenset(data["suffixes"]),
         locative=frozenset(data["locative_prepositions"]),
         never=frozenset(name_key(s) for s in data.get("never_places", ())),
+        place_nouns=frozenset(data["place_nouns"]),
+        following_cues=frozenset(data["following_cues"]),
     )
 
 
@@ -89,9 +100,6 @@ def _capitalised(token: Token) -> bool:
 
 ALIAS_MIN_POPULATION = 100_000
 SMALL_CITY = 100_000
-PLACE_NOUNS = frozenset({"town", "village", "capital", "port", "enclave", "area", "outskirts", "suburb"})
-FOLLOWING_CUES = frozenset({"crossing", "border", "camp", "airport", "district", "province", "region", "oblast",
-                            "governorate", "prefecture", "county"})
 NUMERIC_LABELS = frozenset({"DATE", "TIME", "MONEY", "QUANTITY", "PERCENT", "CARDINAL", "ORDINAL"})
 
 
@@ -160,7 +168,7 @@ def _collect(doc: Doc, text: str, gaz: Gazetteer, rules: PlaceRules) -> list[_Me
         end = i
         while end < len(doc) and _capitalised(doc[end]) and end - i < 4:
             end += 1
-        if end < len(doc) and doc[end].lower_ in FOLLOWING_CUES:
+        if end < len(doc) and doc[end].lower_ in rules.following_cues:
             return True  # "the Rafah crossing", "the Kargil district"
         k = i - 1
         if k >= 0 and doc[k].lower_ == "the":
@@ -170,7 +178,7 @@ def _collect(doc: Doc, text: str, gaz: Gazetteer, rules: PlaceRules) -> list[_Me
         word = doc[k].lower_
         if word in rules.locative:
             return True
-        if word == "of" and k >= 1 and doc[k - 1].lower_ in rules.suffixes | PLACE_NOUNS:
+        if word == "of" and k >= 1 and doc[k - 1].lower_ in rules.suffixes | rules.place_nouns:
             return True  # "the border region of Belgorod", "the town of Vovchansk"
         return word in ("and", "or", ",") and k >= 1 and taken[k - 1]
 

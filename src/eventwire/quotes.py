@@ -578,7 +578,9 @@ class _QuoteFinder:
                 if found.lower_ in ("which", "who", "that") and node.dep_ == "relcl":
                     return node.head  # "the Commission, which said ..."
                 return found
-            if node.dep_ == "acl" and node.tag_ in ("VBD", "VBZ") and not self.in_region(node.head):
+            if node.dep_ == "acl" and not self.in_region(node.head) and (
+                node.tag_ in ("VBD", "VBZ") or (node.head.pos_ == "PROPN" and any(c.dep_ == "ccomp" for c in node.children))
+            ):
                 return node.head  # a finite verb the parser hung on its own subject
             if node.head is node:
                 return self._left_np(node)
@@ -1050,7 +1052,23 @@ class _QuoteFinder:
             if actor is not None and actor.kind != "person" and (np.root.lemma_.lower() not in self.cues.institution_heads or common):
                 name = actor.name  # "the central bank" -> the bank the article named
             return self._make(self._expand(name), np, actor if actor is not None and actor.kind != "person" else None)
-        return _UNNAMEABLE if kind == "generic" else None
+        if kind == "generic":
+            given = self._given_name(np)
+            return self._make(given.text, np) if given is not None else _UNNAMEABLE
+        return None
+
+    def _given_name(self, np: Span) -> Optional[Span]:
+        """'a resident who gave her name as Aissa', '... gave only his first name, Ahmed'."""
+        for t in np.root.subtree:
+            if t.lemma_.lower() != "name" or t.i + 2 >= len(self.doc):
+                continue
+            nxt, after = self.doc[t.i + 1], self.doc[t.i + 2]
+            if nxt.lower_ in ("as", ",") and after.is_title and after.pos_ in ("PROPN", "NOUN"):
+                end = after.i + 1
+                while end < len(self.doc) and self.doc[end].is_title and self.doc[end].pos_ == "PROPN":
+                    end += 1
+                return self.doc[after.i : end]
+        return None
 
     def _expand(self, name: str) -> str:
         return self.acronyms.get(name, name) if name.isupper() else name
@@ -1069,34 +1087,54 @@ class _QuoteFinder:
             toks = toks[:-1]
         return self.doc[toks[0].i : toks[-1].i + 1].text if toks else np.text
 
+    def _clause_subject(self, sent: Span) -> Optional[Token]:
+        """The subject of a sentence's main clause (also when the parser made it the root)."""
+        root = sent.root
+        if root.pos_ in ("VERB", "AUX"):
+            subj = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")]
+            return subj[-1] if subj else None
+        if root.pos_ in ("PROPN", "NOUN") and any(c.dep_ in ("acl", "relcl") and c.tag_ in ("VBD", "VBZ") for c in root.children):
+            return root
+        return None
+
+    def _is_person_speaker(self, sp: Speaker, sub: Span) -> bool:
+        if any(w.lower() in self.names for w in sp.name.split()):
+            return True
+        root = sub.root
+        if root.pos_ == "PRON":
+            return root.lower_ in _PERSON_PRONOUNS
+        return root.pos_ == "PROPN" and root.lemma_.lower() not in self.cues.institution_heads and root.ent_type_ not in ("GPE", "NORP", "LOC")
+
     def _antecedent(self, np: Span, person: bool) -> Optional[Speaker]:
         """Who a pronoun points back to: the last main-clause subject before it in its
         paragraph, else the speaker of the quote before it (same or previous paragraph)."""
         pi = self.para_of(np.start_char)
         p_start = self.paras[pi][0]
-        window = self.doc.char_span(p_start, np.start_char, alignment_mode="contract") or ()
         best = None
-        for t in window:
-            if t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ROOT" and not self.in_region(t) and t.pos_ != "PRON":
-                best = t
+        for sent in self.doc.sents:
+            if sent.end_char <= p_start:
+                continue
+            if sent.start_char >= np.start_char:
+                break
+            subj = self._clause_subject(sent)
+            if subj is not None and subj.i < np.start and subj.pos_ != "PRON" and not self.in_region(subj):
+                best = subj
         if best is not None:
             sub = self._np(best)
             if sub is not None:
                 kind = self._kind_of(sub)
-                is_person = kind in ("person", "role") or (kind == "generic" and sub.root.lemma_.lower() in self.cues.role_nouns)
-                if is_person == person:
-                    found = self._resolve(sub, depth=1)
-                    if found is not None:
+                found = self._resolve(sub, depth=1)
+                if found is not None and found is not _UNNAMEABLE:
+                    if self._is_person_speaker(found, sub) == person:
                         return found
-                    if kind == "generic":
-                        return _UNNAMEABLE
+                elif person and kind == "generic" and sub.root.lemma_.lower() in self.cues.role_nouns:
+                    return _UNNAMEABLE  # "A resident said ... 'It was awful,' she said."
         last = self._last
         if last is not None and last.subject is not None and self.para_of(last.span[0]) >= pi - 1:
-            kind = self._kind_of(last.subject)
-            if kind == "pronoun":
-                kind = "group" if last.subject.root.lower_ in _GROUP_PRONOUNS else "person"
-            if (kind in ("person", "role", "generic")) == person:
-                return last.speaker if last.speaker is not None else _UNNAMEABLE
+            if last.speaker is None:
+                return _UNNAMEABLE if person and self._kind_of(last.subject) in ("generic", "role") else None
+            if self._is_person_speaker(last.speaker, last.subject) == person:
+                return last.speaker
         return None
 
     def _role_antecedent(self, np: Span) -> Optional[Speaker]:
@@ -1105,7 +1143,8 @@ class _QuoteFinder:
         head = np.root
         roles = self.cues.role_synonyms.get(head.lemma_.lower(), frozenset({head.lemma_.lower()}))
         mods = {t.lower_ for t in np if t.pos_ in ("ADJ", "PROPN") and t.i != head.i and not t.is_punct}
-        candidates: dict[str, Span] = {}
+        strict: dict[str, Span] = {}
+        loose: dict[str, Span] = {}
         for s, e in self.person_spans:
             ent = self.doc[s:e]
             if ent.start_char >= np.start_char:
@@ -1116,23 +1155,26 @@ class _QuoteFinder:
                 h = ent.root.head
                 context |= {t.lower_ for t in h.subtree if t.i < ent.start} | {h.lemma_.lower()}
             context |= {w.rstrip("\u2019s").rstrip("'s") for w in context}
-            if roles & context and (not mods or mods <= context or mods & context):
-                words = self._clean_name(ent)
-                if words:
-                    candidates[self.fullest(words)] = ent
+            if not roles & context:
+                continue
+            words = self._clean_name(ent)
+            if not words:
+                continue
+            name = self.fullest(words)
+            for table in ((strict, loose) if (not mods or mods & context) else (loose,)):
+                table.pop(name, None)
+                table[name] = ent  # the most recent mention last
         last = self._last
-        if last is not None and last.speaker is not None and last.speaker.name in candidates:
-            return last.speaker
-        if candidates:
-            name, ent = list(candidates.items())[-1]
-            if len(candidates) == 1 or not mods:
-                # several candidates and nothing to choose by: only the most recent one if unique role
-                if len(candidates) == 1:
-                    actor = self._actor_for(ent)
-                    return self._make(name, np, actor if actor is not None and actor.kind == "person" else None)
-            else:
+        for n, candidates in enumerate((strict, loose)):
+            if not candidates:
+                continue
+            if last is not None and last.speaker is not None and last.speaker.name in candidates:
+                return last.speaker
+            if len(candidates) == 1 or (n == 0 and mods):
+                name, ent = list(candidates.items())[-1]
                 actor = self._actor_for(ent)
                 return self._make(name, np, actor if actor is not None and actor.kind == "person" else None)
+            break  # several people hold that role and nothing tells them apart
         if head.lemma_.lower() in self.cues.anonymous_roles:
             # "the official" goes back to "a senior official", who has no name
             return _UNNAMEABLE

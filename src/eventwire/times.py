@@ -5,8 +5,9 @@ order) and ``doc._.dateline`` ("MOSCOW, Dec 15 (AP) —": its span, date and age
 places stage fills its place).
 
 Expressions are found by patterns over the text (explicit dates in the common forms,
-months, weekdays, seasons, years, decades, holidays, "last month", "next week", "two
-days earlier", "eight days after <event>") and normalised against the reference date:
+months, weekdays, seasons, years, decades, holidays, "last month", "next week",
+"overnight", "two days earlier", "the previous day", "earlier in the day", "eight days
+after <event>") and normalised against the reference date:
 the publication date, else a dateline date that carries a year. Values are ISO at the
 precision the text gives: ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``; beyond the contract,
 weeks are ``YYYY-Www`` (ISO week), seasons ``YYYY-SP|SU|FA|WI`` and decades ``199``
@@ -14,13 +15,17 @@ weeks are ``YYYY-Www`` (ISO week), seasons ``YYYY-SP|SU|FA|WI`` and decades ``19
 
 Which occurrence a weekday, a month or a year-less date means follows the tense of the
 verb that governs it: "met on Wednesday" is the latest Wednesday not after
-publication, "will meet on Wednesday" the next one after it, "plans to meet in
-February" (in a December article) next February. Without a reference date relative
+publication, "will meet on Wednesday" the first one from publication on (a report
+published on a Wednesday means that day), "plans to meet in February" (in a December
+article) next February; a present-tense schedule ("troops leave by September", "the
+meeting on Friday is expected to last") counts as future. Without a reference date relative
 expressions keep ``value=None`` rather than a guess; so does "eight days after <event>"
 when the event carries no date in the text.
 
 Limits: times of day are not normalised; durations ("for three years") are not
-time points and are left out; English month and weekday names only.
+time points and are left out; English month and weekday names only; "on the 7th" is
+not read. dateparser is not used: these patterns cover the forms wire copy uses, and
+it guesses on free text.
 """
 
 from __future__ import annotations

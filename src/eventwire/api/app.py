@@ -40,6 +40,10 @@ what, each record traceable to its sentence.
 * Lists are paged (`limit`, `offset`) and answer JSON or CSV (`?format=csv` or
   `Accept: text/csv`).
 * Errors are `{"error": {"code": "...", "message": "..."}}`.
+* Read answers may be reused for a few seconds (`eventwire serve --cache-seconds`,
+  header `X-Cache: hit|miss`); writes through the API clear them.
+* Actors are codes (`RUS` matches RUS, RUSGOV, RUSMIL ...; `RUSGOV` that code and
+  its sub-codes) or names (`Putin`).
 """
 
 

@@ -71,3 +71,83 @@ function fit(pos) {
   const dy = 45 + (H - 110 - (y1 - y0) * scale) / 2;
   return pos.map((p) => ({ x: dx + (p.x - x0) * scale, y: dy + (p.y - y0) * scale }));
 }
+
+// Dense graphs (every pair of countries has some events) become a hairball: keep
+// each actor's strongest relations and the strongest overall, up to ``max``.
+export function strongestEdges(edges, perNode = 4, max = 120) {
+  const sorted = [...edges].sort((a, b) => (b.events || 0) - (a.events || 0));
+  const kept = [];
+  const degree = new Map();
+  for (const e of sorted) {
+    if (kept.length >= max) break;
+    const ds = degree.get(e.source) || 0;
+    const dt = degree.get(e.target) || 0;
+    if (ds < perNode || dt < perNode) {
+      kept.push(e);
+      degree.set(e.source, ds + 1);
+      degree.set(e.target, dt + 1);
+    }
+  }
+  return kept;
+}
+
+export function networkChart(graph, { onActor } = {}) {
+  const nodes = graph.nodes;
+  const edges = strongestEdges(graph.edges);
+  const { pos, links } = layout(nodes, edges);
+  const maxEvents = Math.max(1, ...nodes.map((d) => d.events || 0));
+  const maxEdge = Math.max(1, ...edges.map((e) => e.events || 0));
+  const root = svg("svg", { class: "network-chart", viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": "Actor network" });
+  const edgeLayer = svg("g", { class: "edges" });
+  const nodeLayer = svg("g", { class: "nodes" });
+  root.append(edgeLayer, nodeLayer);
+  for (const [s, t, e] of links) {
+    const width = 1 + 7 * Math.sqrt((e.events || 0) / maxEdge);
+    const line = svg("line", {
+      class: "edge",
+      x1: pos[s].x,
+      y1: pos[s].y,
+      x2: pos[t].x,
+      y2: pos[t].y,
+      stroke: goldsteinColour(e.goldstein_mean),
+      "stroke-width": width.toFixed(2),
+      dataset: { source: e.source, target: e.target, events: e.events },
+    });
+    line.append(svg("title", {}, `${e.source} – ${e.target}: ${e.events} events, mean Goldstein ${fmtNumber(e.goldstein_mean)}`));
+    edgeLayer.append(line);
+  }
+  nodes.forEach((node, i) => {
+    const r = 6 + 16 * Math.sqrt((node.events || 0) / maxEvents);
+    const g = svg("g", {
+      class: "node",
+      tabindex: 0,
+      role: "link",
+      transform: `translate(${pos[i].x.toFixed(1)},${pos[i].y.toFixed(1)})`,
+      dataset: { actor: node.id },
+      "aria-label": `${node.label || node.id}: ${node.events} events`,
+    });
+    g.append(svg("circle", { r: r.toFixed(1) }));
+    g.append(svg("text", { y: -r - 4, "text-anchor": "middle" }, node.id));
+    if (node.label && node.label !== node.id) g.append(svg("text", { class: "sub", y: r + 12, "text-anchor": "middle" }, node.label));
+    g.append(svg("title", {}, `${node.label || node.id} (${node.id}): ${node.events} events`));
+    const open = () => onActor && onActor(node.id);
+    g.addEventListener("click", open);
+    g.addEventListener("keydown", (e) => {
+      if (e.key === "Enter") open();
+    });
+    nodeLayer.append(g);
+  });
+  return root;
+}
+
+export function networkLegend() {
+  const root = svg("svg", { class: "network-legend", viewBox: "0 0 320 34", width: 320, height: 34 });
+  for (let i = 0; i <= 20; i++) {
+    const g = -10 + i;
+    root.append(svg("rect", { x: 10 + i * 14, y: 4, width: 14, height: 10, fill: goldsteinColour(g) }));
+  }
+  root.append(svg("text", { x: 10, y: 28 }, "conflict −10"));
+  root.append(svg("text", { x: 157, y: 28, "text-anchor": "middle" }, "0"));
+  root.append(svg("text", { x: 304, y: 28, "text-anchor": "end" }, "+10 cooperation"));
+  return root;
+}
