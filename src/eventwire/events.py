@@ -195,7 +195,8 @@ class _Tree:
             for c in self.kids(verb):
                 if c.dep_ in ("nsubjpass", "csubjpass"):
                     return c
-        for c in self.kids(verb):
+        kids = self.kids(verb)
+        for c in sorted(kids, key=lambda k: k.dep_ != "dobj"):
             if c.dep_ in ("dobj", "dative", "oprd"):
                 if _lemma(c) in MEASURE_NOUNS:
                     # "held eight hours of talks", "launched a wave of strikes"
@@ -592,6 +593,8 @@ class _Coder(_Tree):
                 for pr in preps:
                     if _low(pr) in p.preps:
                         po = self._pobj(pr)
+                        if po is not None and po.ent_type_ in ("DATE", "TIME"):
+                            continue  # "agreed on Thursday" is not "agreed on"
                         if p.pobjs and (po is None or not (p.pobjs & _forms(po))):
                             continue
                         if prep_tok is None or (po is not None and self.actor_of(po) is not None):
@@ -671,6 +674,9 @@ class _Coder(_Tree):
         if slot is not None and self.actor_of(slot) is None and self.place_of(slot) is None and pattern.target == "prep":
             # "launched missiles at X on Monday": the pattern's preposition held a date
             target = self.default_target(verb, self.lex.verb_target_preps) or slot
+        if target is None and pattern.objs:
+            # "give Ukraine 50 billion euros"
+            target = next((c for c in self.kids(verb) if c.dep_ == "dative" and self.actor_of(c) is not None), None)
         if target is None and not (pattern.target == "obj" and not pattern.objs and self._object(verb) is not None):
             allowed = frozenset({"with"}) if pattern.lemma in self.lex.topic_verbs else self.lex.verb_target_preps
             target = self.default_target(verb, allowed)

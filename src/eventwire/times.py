@@ -319,7 +319,7 @@ class _Normaliser:
             when = tense(self.doc[i], self.rules)
         else:
             when = tense(span.root, self.rules)
-        if when == "present" and self._future_cue(span.sent):
+        if when == "present" and self.doc.has_annotation("SENT_START") and self._future_cue(span.sent):
             return "future"  # "The Geneva meeting on Wednesday is expected to last five hours"
         return when
 
