@@ -320,6 +320,20 @@ def check_consistency(store) -> None:
         " GROUP BY c.id, c.num_mentions HAVING COUNT(e.id) <> c.num_mentions"
     )
     assert bad == [], f"clusters whose num_mentions is wrong: {bad}"
+    totals = db.query(
+        "SELECT source_key, target_key, quad_class, events, goldstein_sum FROM relation_totals"
+        " WHERE events > 0 ORDER BY source_key, target_key, quad_class"
+    )
+    expected = db.query(
+        "SELECT source_key, target_key, quad_class, COUNT(*) AS events, SUM(goldstein) AS goldstein_sum"
+        " FROM event_clusters WHERE negated = 0 AND hypothetical = 0"
+        " GROUP BY source_key, target_key, quad_class ORDER BY source_key, target_key, quad_class"
+    )
+    assert [(r["source_key"], r["target_key"], r["quad_class"], r["events"]) for r in totals] == [
+        (r["source_key"], r["target_key"], r["quad_class"], r["events"]) for r in expected
+    ], "relation_totals differs from event_clusters"
+    for got, want in zip(totals, expected):
+        assert abs(got["goldstein_sum"] - want["goldstein_sum"]) < 1e-6
     for table in ("actors", "quotes", "events", "places", "times", "article_urls", "article_minhash"):
         orphans = db.scalar(f"SELECT COUNT(*) AS n FROM {table} t LEFT JOIN articles a ON a.id = t.article WHERE a.id IS NULL")
         assert orphans == 0, f"orphan rows in {table}"

@@ -155,6 +155,7 @@ def test_duplicate_event_costs_precision():
         ("2021-12-15", "2021-12-15", "published", True),
         (None, "2021-12-15", "published", True),
         (None, "2021-12-15", "text", False),
+        (None, "2021-12-14", "dateline", True),
     ],
 )
 def test_date_rule(gold_date, pred_date, source, ok):

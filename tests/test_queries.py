@@ -280,7 +280,37 @@ def test_ties_by_month_and_dates(loaded):
     assert t["quad_classes"] == {"1": 0, "2": 0, "3": 1, "4": 1}
     assert queries.ties(loaded, "RUS", "UKR", until="2022-02")["events"] == 0
     with pytest.raises(ValueError):
-        queries.ties(loaded, "RUS", "UKR", period="day")
+        queries.ties(loaded, "RUS", "UKR", period="fortnight")
+
+
+def test_ties_per_day_regroups_the_weekly_events(loaded):
+    weekly = queries.ties(loaded, "CHN", "RUS", top=100)
+    daily = queries.ties(loaded, "CHN", "RUS", period="day", top=100)
+    assert daily["period"] == "day" and daily["events"] == weekly["events"]
+    days = {}
+    for week in weekly["series"]:
+        for e in week["top"]:
+            days.setdefault(e["day"], []).append(e["cluster"])
+    assert {s["start"]: s["event_ids"] for s in daily["series"]} == {d: sorted(ids) for d, ids in days.items()}
+    assert [s["top"] for s in daily["series"]] == [
+        sorted((e for w in weekly["series"] for e in w["top"] if e["day"] == s["start"]),
+               key=lambda e: (-e["num_articles"], -abs(e["goldstein"]), e["cluster"]))
+        for s in daily["series"]
+    ]
+
+
+@pytest.mark.parametrize("top", [0, 1, 3])
+def test_ties_top_events_carry_their_first_mentions(loaded, top):
+    t = queries.ties(loaded, "CHN", "RUS", top=top, mentions_per_event=1)
+    for week in t["series"]:
+        assert len(week["top"]) == min(top, week["events"])
+        for e in week["top"]:
+            assert len(e["mentions"]) == 1 and isinstance(e["mentions"][0]["sentence"], str)
+
+
+def test_top_relations_summary_agrees_with_the_scan(loaded):
+    # Without dates the summary table answers; with dates covering everything, the scan.
+    assert queries.top_relations(loaded, limit=100) == queries.top_relations(loaded, limit=100, since="1900", until="2999")
 
 
 def test_top_relations_and_report(loaded):

@@ -338,3 +338,29 @@ def test_two_writer_processes_store_each_article_once(store_url):
         assert s.counts()["articles"] == 40
         assert s.counts()["events"] == sum(1 + i % 4 for i in range(40))
         check_consistency(s)
+
+
+def test_generation_follows_every_write(store):
+    art, analysis = corpus()[0]
+    g0 = store.generation()
+    store.add(art, analysis, model="m")
+    g1 = store.generation()
+    assert g1 > g0
+    store.add(art, analysis, model="m")  # an exact duplicate, same URL: nothing changes
+    assert store.generation() == g1
+    assert store.add_url(art.content_hash, "https://mirror.example/a")
+    g2 = store.generation()
+    assert g2 > g1
+    assert not store.add_url(art.content_hash, "https://mirror.example/a")
+    assert store.generation() == g2
+
+
+def test_relation_totals_follow_the_clusters(store):
+    from storekit import synthetic_article
+
+    for i in range(12):
+        store.add(*synthetic_article(i))
+    for art, analysis in corpus():
+        store.add(art, analysis)
+    check_consistency(store)  # relation_totals == GROUP BY over event_clusters
+    assert store.db.scalar("SELECT COUNT(*) AS n FROM relation_totals") > 0

@@ -360,7 +360,7 @@ def _event_score(g: dict, p: dict) -> float:
 
 def date_right(gold_date: Optional[str], pred: dict) -> bool:
     if gold_date is None:
-        return pred.get("date") is None or pred.get("date_source") == "published"
+        return pred.get("date") is None or pred.get("date_source") in ("published", "dateline")
     pd = pred.get("date")
     if not pd or len(pd) < len(gold_date):
         return False

@@ -68,8 +68,10 @@ ACTOR_MODIFIER_DEPS = ("poss", "compound", "amod", "nmod")
 DATELINE = re.compile(r"\s*[A-Z][A-Z .,'\u2019-]*[A-Z](?:\s*\([^)]{1,40}\))?\s*[-\u2014\u2013]+\s")
 MEASURE_NOUNS = frozenset({"hour", "day", "week", "round", "series", "wave", "spate", "barrage", "string", "volley", "salvo", "number", "dozen", "hundred", "thousand"})
 INSTIGATION_NOUNS = frozenset({"request", "invitation", "behest", "initiative", "urging", "suggestion", "insistence"})
-TEMPORAL_MARKS = frozenset({"after", "before", "since", "when", "while", "as", "because", "once", "until", "although", "though"})
-ANAPHORA_WINDOW = 4  # sentences back that "the move", "the two leaders" may point to
+TEMPORAL_MARKS = frozenset({"after", "before", "since", "when", "while", "as", "because", "although", "though"})
+REACTION_ROOTS = frozenset({"01", "02", "05", "10", "11", "12", "13", "14"})  # "condemned/rejected/welcomed the X"
+ANAPHORA_WINDOW = 4
+RESTATEMENT_CHARS = 400  # how close a generic and a specific code of one root must be to merge  # sentences back that "the move", "the two leaders" may point to
 MODALITY_RANK = {"asserted": 0, "reported": 1, "future": 2, "hypothetical": 3}
 
 
@@ -521,12 +523,13 @@ class _Coder(_Tree):
             return []
         n = self._sent_index[tok.i]
         near = {s.start for s in self.sents[max(0, n - ANAPHORA_WINDOW) : n + 1]}
+        close = {s.start for s in self.sents[max(0, n - 2) : n + 1]}
         far = {s.start for s in self.sents[max(0, n - 2 * ANAPHORA_WINDOW) : n + 1]}
         lemma, stem = _lemma(tok), _lemma(tok)[:4]
         other = [h for h in reversed(self.history) if source is None or h[2].id != source.id]
         found = next((h[5] for h in other if h[0] in far and (h[3] == lemma or h[4][:4] == stem)), None)
         if found is None and entry is not None:
-            found = next((h[5] for h in other if h[0] in near and h[1] == entry.code[:2]), None)
+            found = next((h[5] for h in other if h[0] in close and h[1] == entry.code[:2]), None)
         if found is None and generic:
             found = next((h[5] for h in other if h[0] in near and cameo.quad_class(h[1]) in (2, 4)), None)
             if found is None:
@@ -832,6 +835,13 @@ class _Coder(_Tree):
                 obj = self._object(comp) if comp.pos_ in ("VERB", "AUX") else None
                 if target is None and obj is not None and self.actors_of(obj):
                     target = obj  # "threatened to make Iran pay"
+                if target is None:
+                    # "threatened to respond with force to the drills": aimed at whoever held them
+                    for pr in self._preps(comp):
+                        po = self._pobj(pr)
+                        if _lemma(pr) in ("to", "against") and po is not None and self.is_event_noun(po):
+                            target = po
+                            break
             if inner is None and own is None and target is None:
                 # "the two leaders agreed to raise trade": a mutual intent of two parties
                 if not (frame.kind == "intent" and len(self.actors_of(self.undateline(self._subject(verb)))) >= 2):
@@ -894,7 +904,7 @@ class _Coder(_Tree):
             target, pair = self.noun_target(tok)
             if source is not None and source.pos_ == "PRON" and tok.dep_ == "dobj" and _lemma(tok.head) not in self.lex.light_verbs:
                 continue  # "would review its cooperation with Tbilisi"
-            if tok.dep_ in ("dobj", "pobj", "nsubjpass") and (tok.head.i in cands or tok.head.head.i in cands):
+            if source is None and tok.dep_ in ("dobj", "pobj", "nsubjpass") and (tok.head.i in cands or tok.head.head.i in cands):
                 continue  # the object of a coded event ("criticised the cooperation between ..."), not an event of its own
             if pair is not None and source is None and not (
                 tok.dep_ in ("nsubj", "nsubjpass") and _lemma(tok.head) in self.lex.occurrence_verbs
@@ -1064,7 +1074,9 @@ class _Coder(_Tree):
             if not targets and self.is_event_noun(cand.target):
                 _, between = self.noun_target(cand.target)
                 targets = [a for t in (between or ()) for a in self.actors_of(t)]
-            if not targets and (self.is_event_noun(cand.target) or _lemma(cand.target) in self.lex.anaphoric):
+            if not targets and root in REACTION_ROOTS and (
+                self.is_event_noun(cand.target) or _lemma(cand.target) in self.lex.anaphoric
+            ):
                 targets = self.anaphor(cand.target, sources[0] if sources else None)
             if not targets and cand.strict and not self.is_event_noun(cand.target):
                 return []
@@ -1242,8 +1254,12 @@ def dedup(events: Iterable[Event]) -> list[Event]:
                 continue
             fallback = {"published", "dateline"} & {other.date_source, ev.date_source}
             # a headline restates the story: same root is the same fact
-            related = _refines(other.cameo, ev.cameo) or _refines(ev.cameo, other.cameo) or (
-                (other.in_title or ev.in_title) and other.root == ev.root
+            near = abs(other.span[0] - ev.span[0]) < RESTATEMENT_CHARS
+            related = (
+                other.cameo.startswith(ev.cameo) or ev.cameo.startswith(other.cameo)
+                # "warned ..." then "warned that ...": a generic code restating a nearby specific one
+                or near and (_refines(other.cameo, ev.cameo) or _refines(ev.cameo, other.cameo))
+                or (other.in_title or ev.in_title) and other.root == ev.root
             )
             if related and (other.date == ev.date or fallback):
                 kept[n] = _better(other, ev)

@@ -88,14 +88,28 @@ class _Mention:
     best: Optional[Entry] = None
 
 
-def _window_key(doc: Doc, text: str, i: int, j: int) -> str:
-    """Folded name of tokens ``i..j-1``. ``text`` is ``doc.text`` (which spaCy rebuilds on each access)."""
-    end = doc[j - 1]
-    return name_key(text[doc[i].idx : end.idx + len(end.text)])
+class _Tokens:
+    """Plain lists of the token attributes the scans read: a spaCy ``Token`` object is
+    built on every ``doc[i]``, which made that indexing the stage's main cost."""
 
+    __slots__ = ("text", "words", "starts", "ends", "lowers", "skip", "n")
 
-def _capitalised(token: Token) -> bool:
-    return bool(token.text) and token.text[0].isupper()
+    def __init__(self, doc: Doc, text: str):
+        self.text = text  # doc.text, which spaCy rebuilds on each access
+        self.words = [t.text for t in doc]
+        self.starts = [t.idx for t in doc]
+        self.ends = [s + len(w) for s, w in zip(self.starts, self.words)]
+        self.lowers = [w.lower() for w in self.words]
+        self.skip = [not w or not w[0].isalnum() or w.isspace() for w in self.words]
+        self.n = len(self.words)
+
+    def capitalised(self, i: int) -> bool:
+        w = self.words[i]
+        return bool(w) and w[0].isupper()
+
+    def key(self, i: int, j: int) -> str:
+        """Folded name of tokens ``i..j-1``."""
+        return name_key(self.text[self.starts[i] : self.ends[j - 1]])
 
 
 ALIAS_MIN_POPULATION = 100_000
@@ -112,23 +126,25 @@ def _usable(cands: list[Candidate], surface: str) -> list[Candidate]:
     return [c for c in cands if not (c.alias and c.entry.feature == "city" and c.entry.population < ALIAS_MIN_POPULATION)]
 
 
-def _match_at(doc: Doc, text: str, gaz: Gazetteer, i: int, limit: int,
+def _match_at(toks: _Tokens, gaz: Gazetteer, i: int, limit: int,
               rules: PlaceRules) -> tuple[int, list[Candidate], str]:
     """Longest gazetteer name starting at token ``i`` and ending before ``limit``."""
-    if doc[i].lower_ == "the":
+    if toks.lowers[i] == "the":
         return i, [], ""
-    for j in range(min(limit, i + MAX_WINDOW, i + gaz.max_tokens), i, -1):
-        last = doc[j - 1]
-        if last.is_punct or last.is_space or not (last.text[0].isalnum()):
+    stop = min(limit, i + MAX_WINDOW, i + gaz.max_tokens, toks.n)
+    for k in range(i, stop):  # a name does not run over a line break
+        if "\n" in toks.words[k]:
+            stop = k
+            break
+    for j in range(stop, i, -1):
+        if toks.skip[j - 1]:
             continue
-        if any("\n" in doc[k].text for k in range(i, j)):
-            continue
-        key = _window_key(doc, text, i, j)
+        key = toks.key(i, j)
         if key in rules.never:
             return j, [], ""
         cands = gaz.lookup_key(key)
         if cands:
-            cands = _usable(cands, text[doc[i].idx : last.idx + len(last.text)])
+            cands = _usable(cands, toks.text[toks.starts[i] : toks.ends[j - 1]])
         if cands:
             return j, cands, key
     return i, [], ""
@@ -138,10 +154,10 @@ def _best(gaz: Gazetteer, cands: list[Candidate], context=None) -> Entry:
     return gaz.rank(cands, context)[0].entry
 
 
-def _with_suffix(doc: Doc, text: str, gaz: Gazetteer, i: int, j: int, rules: PlaceRules):
+def _with_suffix(toks: _Tokens, gaz: Gazetteer, i: int, j: int, rules: PlaceRules):
     """'Leningrad' + 'region' -> the 'Leningrad region' entry, when there is one."""
-    if j < len(doc) and doc[j].lower_ in rules.suffixes:
-        key = _window_key(doc, text, i, j + 1)
+    if j < toks.n and toks.lowers[j] in rules.suffixes:
+        key = toks.key(i, j + 1)
         cands = gaz.lookup_key(key)
         if cands:
             return j + 1, cands, key
@@ -150,35 +166,36 @@ def _with_suffix(doc: Doc, text: str, gaz: Gazetteer, i: int, j: int, rules: Pla
 
 def _collect(doc: Doc, text: str, gaz: Gazetteer, rules: PlaceRules) -> list[_Mention]:
     mentions: list[_Mention] = []
-    taken = [False] * len(doc)
+    toks = _Tokens(doc, text)
+    taken = [False] * toks.n
 
     def add(i: int, j: int, cands: list[Candidate], key: str, span_end: Optional[int] = None) -> None:
         # span_end: the mention's text stops before a suffix word that only chose the
         # entry ("Kharkiv" in "the Kharkiv region" names the region).
-        if span_end in (None, j) and j - 1 > i and doc[j - 1].text in rules.suffixes:
+        if span_end in (None, j) and j - 1 > i and toks.words[j - 1] in rules.suffixes:
             span_end = j - 1  # a lower-case "region", "corridor": a common noun, not the name
-        last = doc[(span_end or j) - 1]
-        mentions.append(_Mention(doc[i].idx, last.idx + len(last.text), cands, key, cued(i)))
+        mentions.append(_Mention(toks.starts[i], toks.ends[(span_end or j) - 1], cands, key, cued(i)))
         for k in range(i, j):
             taken[k] = True
 
     def cued(i: int) -> bool:
         """A locative preposition before the name ("in the Kargil district"), or a list
         of places ("Zaporizhzhia and Kherson")."""
+        lowers = toks.lowers
         end = i
-        while end < len(doc) and _capitalised(doc[end]) and end - i < 4:
+        while end < toks.n and toks.capitalised(end) and end - i < 4:
             end += 1
-        if end < len(doc) and doc[end].lower_ in rules.following_cues:
+        if end < toks.n and lowers[end] in rules.following_cues:
             return True  # "the Rafah crossing", "the Kargil district"
         k = i - 1
-        if k >= 0 and doc[k].lower_ == "the":
+        if k >= 0 and lowers[k] == "the":
             k -= 1
         if k < 0:
             return False
-        word = doc[k].lower_
+        word = lowers[k]
         if word in rules.locative:
             return True
-        if word == "of" and k >= 1 and doc[k - 1].lower_ in rules.suffixes | rules.place_nouns:
+        if word == "of" and k >= 1 and (lowers[k - 1] in rules.suffixes or lowers[k - 1] in rules.place_nouns):
             return True  # "the border region of Belgorod", "the town of Vovchansk"
         return word in ("and", "or", ",") and k >= 1 and taken[k - 1]
 
@@ -209,14 +226,14 @@ def _collect(doc: Doc, text: str, gaz: Gazetteer, rules: PlaceRules) -> list[_Me
         found = []
         i = ent.start
         while i < ent.end:
-            if taken[i] or doc[i].lower_ == "the":
+            if taken[i] or toks.lowers[i] == "the":
                 i += 1
                 continue
             # The name may run past spaCy's entity ("Jammu" + "and Kashmir").
-            j, cands, key = _match_at(doc, text, gaz, i, min(len(doc), ent.end + 3), rules)
+            j, cands, key = _match_at(toks, gaz, i, min(toks.n, ent.end + 3), rules)
             if cands:
                 name_end = j
-                suffixed = _with_suffix(doc, text, gaz, i, j, rules)
+                suffixed = _with_suffix(toks, gaz, i, j, rules)
                 if suffixed:
                     j, cands, key = suffixed
                 found.append((i, j, cands, key, name_end))
@@ -226,8 +243,8 @@ def _collect(doc: Doc, text: str, gaz: Gazetteer, rules: PlaceRules) -> list[_Me
         covered = {k for a, b, *_ in found for k in range(a, b)}
         # "the Soviet Union" is not Union, New Jersey: a city that leaves part of the
         # entity's name unexplained is dropped.
-        loose = any(_capitalised(doc[k]) and doc[k].lower_ not in rules.suffixes and k not in covered
-                    for k in range(ent.start, ent.end) if doc[k].lower_ != "the")
+        loose = any(toks.capitalised(k) and toks.lowers[k] not in rules.suffixes and k not in covered
+                    for k in range(ent.start, ent.end) if toks.lowers[k] != "the")
         for a, b, cands, key, name_end in found:
             best = _best(gaz, cands)
             if loose and best.feature == "city":
@@ -238,18 +255,17 @@ def _collect(doc: Doc, text: str, gaz: Gazetteer, rules: PlaceRules) -> list[_Me
 
     # Unlabelled (or mislabelled) names.
     i = 0
-    n = len(doc)
+    n = toks.n
     while i < n:
-        tok = doc[i]
-        if taken[i] or not _capitalised(tok) or tok.is_space:
+        if taken[i] or not toks.capitalised(i):
             i += 1
             continue
         ent = label_of[i]
         limit = ent.end if ent is not None else n
-        j, cands, key = _match_at(doc, text, gaz, i, limit, rules)
+        j, cands, key = _match_at(toks, gaz, i, limit, rules)
         # Without spaCy's GPE/LOC label, a city must be named by its main name: GeoNames'
         # variants include translations ("White House" is a name of Casablanca).
-        if not cued(i):
+        if cands and not cued(i):
             cands = [c for c in cands if not (c.alias and c.entry.feature == "city")]
         if not cands:
             i += 1
@@ -261,14 +277,14 @@ def _collect(doc: Doc, text: str, gaz: Gazetteer, rules: PlaceRules) -> list[_Me
             big = best.population >= rules.unlabelled_min_population or _is_capital(gaz, best)
             ok = key not in rules.stoplist and (not city or big or (cued(i) and best.population >= 20000))
         elif ent.label_ in rules.blocking_labels and ent.label_ not in NUMERIC_LABELS:
-            start = ent.start + (1 if ent[0].lower_ == "the" else 0)
+            start = ent.start + (1 if toks.lowers[ent.start] == "the" else 0)
             whole = i == start and j == ent.end
             relabel = (best.feature in rules.relabel_features or best.population >= rules.relabel_min_population
                        or cued(i))
             ok = whole and relabel and key not in person_words
         if ok:
             name_end = j
-            suffixed = _with_suffix(doc, text, gaz, i, j, rules)
+            suffixed = _with_suffix(toks, gaz, i, j, rules)
             if suffixed:
                 j, cands, key = suffixed
             add(i, j, cands, key, name_end)

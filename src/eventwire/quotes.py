@@ -309,6 +309,7 @@ class _QuoteFinder:
         self.text = doc.text
         self.cues = cues
         self.index = doc._.actor_index
+        self.sents = list(doc.sents)
         self.paras = paragraphs(self.text)
         self.para_starts = [p[0] for p in self.paras]
         body = doc._.body_start or 0
@@ -416,7 +417,7 @@ class _QuoteFinder:
         if not tokens:
             return []
         # words as written, so that "Schmidt-Traub" keeps its hyphen
-        text = self.doc.text[tokens[0].idx : tokens[-1].idx + len(tokens[-1])]
+        text = self.text[tokens[0].idx : tokens[-1].idx + len(tokens[-1])]
         words = [w.strip(",;:()\"\u201c\u201d") for w in text.split()]
         if any(re.search(r"(\u2019s|'s)$", w) for w in words[:-1]):
             # "Colombia's Petro": the possessor is not part of the name
@@ -1103,6 +1104,8 @@ class _QuoteFinder:
         root = sub.root
         if root.pos_ == "PRON":
             return root.lower_ in _PERSON_PRONOUNS
+        if root.lemma_.lower() in self.cues.role_nouns:
+            return True
         return root.pos_ == "PROPN" and root.lemma_.lower() not in self.cues.institution_heads and root.ent_type_ not in ("GPE", "NORP", "LOC")
 
     def _antecedent(self, np: Span, person: bool) -> Optional[Speaker]:
@@ -1111,7 +1114,7 @@ class _QuoteFinder:
         pi = self.para_of(np.start_char)
         p_start = self.paras[pi][0]
         best = None
-        for sent in self.doc.sents:
+        for sent in self.sents:
             if sent.end_char <= p_start:
                 continue
             if sent.start_char >= np.start_char:
@@ -1165,6 +1168,8 @@ class _QuoteFinder:
                 table.pop(name, None)
                 table[name] = ent  # the most recent mention last
         last = self._last
+        if any(t.ent_type_ in ("NORP", "GPE") for t in np if t.i != head.i):
+            loose = {}  # "the Chinese leader" is never a leader of another nation
         for n, candidates in enumerate((strict, loose)):
             if not candidates:
                 continue

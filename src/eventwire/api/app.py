@@ -23,7 +23,7 @@ from fastapi.staticfiles import StaticFiles
 from .. import __version__
 from ..errors import StoreError
 from ..store import open_store
-from .deps import LazyAnalyzer, ResponseCache, ResponseCacheMiddleware, StorePool, Writer
+from .deps import GenerationWatch, LazyAnalyzer, ResponseCache, ResponseCacheMiddleware, StorePool, Writer
 from .errors import install_handlers
 from .routes import analyze, router
 from .security import BodyLimitMiddleware, SecurityHeadersMiddleware
@@ -40,8 +40,9 @@ what, each record traceable to its sentence.
 * Lists are paged (`limit`, `offset`) and answer JSON or CSV (`?format=csv` or
   `Accept: text/csv`).
 * Errors are `{"error": {"code": "...", "message": "..."}}`.
-* Read answers may be reused for a few seconds (`eventwire serve --cache-seconds`,
-  header `X-Cache: hit|miss`); writes through the API clear them.
+* Read answers are reused while the store is unchanged, for `eventwire serve
+  --cache-seconds` at most (header `X-Cache: hit|miss`); any write to the store,
+  through the API or not, makes them stale (checked every half second).
 * Actors are codes (`RUS` matches RUS, RUSGOV, RUSMIL ...; `RUSGOV` that code and
   its sub-codes) or names (`Putin`).
 """
@@ -108,6 +109,7 @@ def create_app(
     app.state.writer = writer
     app.state.analyzer = LazyAnalyzer(settings.model, analyzer_factory)
     app.state.cache = ResponseCache(settings.cache_seconds)
+    app.state.generation = GenerationWatch(pool)
 
     install_handlers(app)
     if local_docs:
@@ -135,7 +137,7 @@ def create_app(
             return FileResponse(str(index), media_type="text/html; charset=utf-8", headers={"Cache-Control": "no-cache"})
 
     # Outermost last: the body limit runs before anything reads the body.
-    app.add_middleware(ResponseCacheMiddleware, cache=app.state.cache)
+    app.add_middleware(ResponseCacheMiddleware, cache=app.state.cache, generation=app.state.generation.current)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

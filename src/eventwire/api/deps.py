@@ -130,43 +130,87 @@ class LazyAnalyzer:
 
 
 class ResponseCache:
-    """Recent answers of the read endpoints, reused for ``ttl`` seconds at most.
+    """Answers of the read endpoints, reused while the store is unchanged.
 
-    Writes through this app clear it; another process writing to the store is seen
-    within ``ttl``. ``ttl=0`` turns it off.
+    Each answer is kept with the store's generation (a number every write to the
+    store increases, :meth:`Store.generation`) and reused only while the generation
+    is the same and for ``ttl`` seconds at most, so a write by any process (``eventwire
+    ingest``, another server) is seen on the next generation check. Writes through
+    this app also clear it. Bounded by ``size`` answers and ``max_bytes`` of bodies
+    (least recently used first out). ``ttl=0`` turns it off.
     """
 
-    def __init__(self, ttl: float = 5.0, size: int = 256):
+    def __init__(self, ttl: float = 5.0, size: int = 8192, max_bytes: int = 64 * 2**20):
         self.ttl = ttl
         self.size = size
-        self._items: "OrderedDict[Any, tuple[float, Any]]" = OrderedDict()
+        self.max_bytes = max_bytes
+        self._items: "OrderedDict[Any, tuple[float, Any, Any, int]]" = OrderedDict()
+        self._bytes = 0
         self._lock = threading.Lock()
 
-    def get(self, key: Any) -> Any:
+    def get(self, key: Any, generation: Any = None) -> Any:
         if self.ttl <= 0:
             return None
         with self._lock:
             item = self._items.get(key)
             if item is None:
                 return None
-            if time.monotonic() - item[0] > self.ttl:
-                del self._items[key]
+            if time.monotonic() - item[0] > self.ttl or item[1] != generation:
+                self._drop(key)
                 return None
             self._items.move_to_end(key)
-            return item[1]
+            return item[2]
 
-    def put(self, key: Any, value: Any) -> None:
-        if self.ttl <= 0:
+    def put(self, key: Any, value: Any, generation: Any = None, nbytes: int = 0) -> None:
+        if self.ttl <= 0 or nbytes > self.max_bytes:
             return
         with self._lock:
-            self._items[key] = (time.monotonic(), value)
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+            if key in self._items:
+                self._drop(key)
+            self._items[key] = (time.monotonic(), generation, value, nbytes)
+            self._bytes += nbytes
+            while len(self._items) > self.size or self._bytes > self.max_bytes:
+                self._drop(next(iter(self._items)))
+
+    def _drop(self, key: Any) -> None:
+        self._bytes -= self._items.pop(key)[3]
 
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+            self._bytes = 0
+
+
+class GenerationWatch:
+    """The store's current generation, read again at most every ``interval`` seconds
+    (one indexed read of one row)."""
+
+    def __init__(self, pool: "StorePool", interval: float = 0.5):
+        self.pool = pool
+        self.interval = interval
+        self._value: Any = None
+        self._checked = float("-inf")
+        self._lock = threading.Lock()
+
+    def current(self) -> Any:
+        now = time.monotonic()
+        if now - self._checked < self.interval:
+            return self._value
+        with self._lock:
+            if now - self._checked >= self.interval:
+                store = self.pool.acquire()
+                try:
+                    self._value = store.generation()
+                except Exception:  # an unreadable store: never reuse an answer
+                    log.warning("cannot read the store's generation", exc_info=True)
+                    self._value = object()
+                finally:
+                    self.pool.release(store)
+                self._checked = time.monotonic()
+            return self._value
+
+    def invalidate(self) -> None:
+        self._checked = float("-inf")
 
 
 _CACHED_PREFIX = "/api/"
@@ -177,14 +221,16 @@ class ResponseCacheMiddleware:
     """Serve repeated ``GET /api/...`` requests from :class:`ResponseCache`.
 
     The key is the path, the query string and whether CSV was asked for in the
-    ``Accept`` header; only 200 answers are kept. Answers carry ``X-Cache: hit|miss``.
+    ``Accept`` header; only 200 answers are kept, with the store generation they were
+    computed at (``generation()``), and reused only at that generation. Answers carry ``X-Cache: hit|miss``.
     Identical requests that arrive while the first is being answered wait for it
     instead of running the same query again.
     """
 
-    def __init__(self, app, cache: ResponseCache):
+    def __init__(self, app, cache: ResponseCache, generation: Optional[Callable[[], Any]] = None):
         self.app = app
         self.cache = cache
+        self.generation = generation or (lambda: None)
         self._inflight: dict[Any, asyncio.Future] = {}
 
     async def __call__(self, scope, receive, send) -> None:
@@ -198,7 +244,8 @@ class ResponseCacheMiddleware:
         pending = self._inflight.get(key)
         if pending is not None:
             await asyncio.shield(pending)
-        hit = self.cache.get(key)
+        generation = self.generation()
+        hit = self.cache.get(key, generation)
         if hit is not None:
             status, headers, body = hit
             await send({"type": "http.response.start", "status": status, "headers": [*headers, (b"x-cache", b"hit")]})
@@ -217,7 +264,8 @@ class ResponseCacheMiddleware:
             elif message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
                 if not message.get("more_body") and start.get("status") == 200:
-                    self.cache.put(key, (200, list(start.get("headers", ())), b"".join(chunks)))
+                    body = b"".join(chunks)
+                    self.cache.put(key, (200, list(start.get("headers", ())), body), generation, len(body))
             await send(message)
 
         try:

@@ -190,6 +190,7 @@ def _store_one(request: Request, article: Article, analysis) -> dict[str, Any]:
     with writer.lock:
         result = writer.store().add(article, analysis, model=model)
     request.app.state.cache.clear()
+    request.app.state.generation.invalidate()
     return {"id": article.id, "pk": result.article_pk, "status": result.status, "events": result.events}
 
 

@@ -114,14 +114,53 @@ def _bound(value: str, first: bool) -> str:
     raise ValueError(f"not a date (YYYY, YYYY-MM or YYYY-MM-DD): {value!r}")
 
 
-def _event_where(f: EventFilter, alias: str = "e") -> tuple[str, list[Any]]:
+def actor_branches(value: str, alias: str = "e", sides: Sequence[str] = ("source", "target")) -> list[tuple[str, list[Any]]]:
+    """:func:`actor_clause` on ``sides`` as alternatives (OR) that each can use one
+    index: a code gives ``country = X`` and ``code`` in a range per side."""
+    value = value.strip()
+    out = []
+    for side in sides:
+        col = f"{alias}.{side}"
+        if is_code(value):
+            code = value.upper()
+            out += [(f"{col}_country = ?", [code]), (f"({col}_code >= ? AND {col}_code < ?)", [code, prefix_end(code)])]
+        else:
+            out.append(actor_clause(side, value, alias))
+    return out
+
+
+def event_where(f: EventFilter, alias: str = "e") -> tuple[str, list[Any]]:
+    """The SQL condition (and its parameters) of an :class:`EventFilter` on events ``alias``."""
+    branches = event_branches(f, alias)
+    if len(branches) == 1:
+        return branches[0]
+    common, common_params = _event_where_common(f, alias)
+    ors = " OR ".join(sql for sql, _ in _actor_alternatives(f, alias))
+    return f"({ors}) AND {common}", [p for _, ps in _actor_alternatives(f, alias) for p in ps] + common_params
+
+
+def event_branches(f: EventFilter, alias: str = "e", extra: Sequence[str] = (),
+                   extra_params: Sequence[Any] = ()) -> list[tuple[str, list[Any]]]:
+    """Conditions whose union (OR) is the filter: one per index an actor filter can
+    use (see :func:`actor_branches`), each with the other filters and ``extra``."""
+    common, common_params = _event_where_common(f, alias)
+    if extra:
+        common = " AND ".join([common, *extra])
+        common_params = common_params + list(extra_params)
+    alternatives = _actor_alternatives(f, alias)
+    if not alternatives:
+        return [(common, common_params)]
+    return [(f"{sql} AND {common}", params + common_params) for sql, params in alternatives]
+
+
+def _actor_alternatives(f: EventFilter, alias: str) -> list[tuple[str, list[Any]]]:
+    return actor_branches(f.actor, alias) if f.actor else []
+
+
+def _event_where_common(f: EventFilter, alias: str = "e") -> tuple[str, list[Any]]:
+    """Every condition of the filter but the actor."""
     clauses: list[str] = []
     params: list[Any] = []
-    if f.actor:
-        src, p1 = actor_clause("source", f.actor, alias)
-        tgt, p2 = actor_clause("target", f.actor, alias)
-        clauses.append(f"({src} OR {tgt})")
-        params += p1 + p2
     if f.dyad:
         a, b = f.dyad
         ab = _pair_clause(a, b, alias)
@@ -153,6 +192,9 @@ def _event_where(f: EventFilter, alias: str = "e") -> tuple[str, list[Any]]:
     return (" AND ".join(clauses) or "1 = 1"), params
 
 
+_event_where = event_where  # the former private name
+
+
 def _pair_clause(a: str, b: str, alias: str = "e") -> tuple[str, list[Any]]:
     src, p1 = actor_clause("source", a, alias)
     tgt, p2 = actor_clause("target", b, alias)
@@ -161,7 +203,7 @@ def _pair_clause(a: str, b: str, alias: str = "e") -> tuple[str, list[Any]]:
 
 # --- events --------------------------------------------------------------------
 
-_EVENT_COLUMNS = (
+EVENT_COLUMNS = (
     "e.id, e.article, e.ordinal, e.source_name, e.source_code, e.source_country, e.source_actor, e.target_name,"
     " e.target_code, e.target_country, e.target_actor, e.cameo, e.root, e.plover, e.mode, e.goldstein,"
     " e.quad_class, e.date, e.date_source, e.day, e.place_name, e.place_country, e.place_lat, e.place_lon,"
@@ -170,7 +212,11 @@ _EVENT_COLUMNS = (
     " a.duplicate_of AS article_duplicate_of,"
     " c.num_mentions, c.num_articles, c.num_sources, c.goldstein AS cluster_goldstein, c.day AS cluster_day"
 )
-_EVENT_FROM = " FROM events e JOIN articles a ON a.id = e.article JOIN event_clusters c ON c.id = e.cluster_id"
+EVENT_FROM = " FROM events e JOIN articles a ON a.id = e.article JOIN event_clusters c ON c.id = e.cluster_id"
+
+
+# The former private names.
+_EVENT_COLUMNS, _EVENT_FROM = EVENT_COLUMNS, EVENT_FROM
 
 
 def list_events(
@@ -179,12 +225,12 @@ def list_events(
     """Events matching ``filters``, latest first: one per event cluster (its first
     matching mention, with the cluster's counts), or every mention if ``mentions``."""
     db = _db(store)
-    where, params = _event_where(filters)
+    where, params = event_where(filters)
     limit = _limit(limit)
     if mentions:
         total = db.scalar(f"SELECT COUNT(*) AS n FROM events e WHERE {where}", params)
         rows = db.query(
-            f"SELECT {_EVENT_COLUMNS}{_EVENT_FROM} WHERE {where}"
+            f"SELECT {EVENT_COLUMNS}{EVENT_FROM} WHERE {where}"
             " ORDER BY e.day DESC NULLS LAST, e.id DESC LIMIT ? OFFSET ?",
             params + [limit, int(offset)],
         )
@@ -201,29 +247,47 @@ def list_events(
             f" WHERE {cwhere} ORDER BY c.day DESC NULLS LAST, c.id DESC LIMIT ? OFFSET ?",
             [limit, int(offset)],
         )
-        rows = _events_by_id(db, [r["rep"] for r in reps if r["rep"] is not None])
+        rows = events_by_id(db, [r["rep"] for r in reps if r["rep"] is not None])
     else:
-        # Every filter is on the events table: the count needs no join.
-        total = db.scalar(f"SELECT COUNT(DISTINCT e.cluster_id) AS n FROM events e WHERE {where}", params)
-        reps = db.query(
-            f"SELECT MIN(e.id) AS rep FROM events e JOIN event_clusters c ON c.id = e.cluster_id WHERE {where}"
-            " GROUP BY e.cluster_id, c.day ORDER BY c.day DESC NULLS LAST, e.cluster_id DESC LIMIT ? OFFSET ?",
-            params + [limit, int(offset)],
-        )
-        rows = _events_by_id(db, [r["rep"] for r in reps])
+        total, rows = cluster_page(db, event_branches(filters), limit, offset)
     return Page([event_item(r) for r in rows], int(total or 0), limit, int(offset))
+
+
+def cluster_page(db, branches: list[tuple[str, list[Any]]], limit: int, offset: int) -> tuple[int, list[dict]]:
+    """The number of event clusters with a mention matching any of ``branches``
+    (conditions on events ``e``), and one page of them, latest first, each as its
+    first matching mention (an :data:`EVENT_COLUMNS` row)."""
+    union = " UNION ALL ".join(f"SELECT e.id, e.cluster_id FROM events e WHERE {sql}" for sql, _ in branches)
+    params = [p for _, ps in branches for p in ps]
+    # Each branch reads a covering index; the clusters are grouped before the join, and
+    # the total comes with the page (a window count), so the mentions are read once.
+    grouped = f"SELECT u.cluster_id, MIN(u.id) AS rep FROM ({union}) u GROUP BY u.cluster_id"
+    reps = db.query(
+        f"SELECT g.rep, COUNT(*) OVER () AS total FROM ({grouped}) g JOIN event_clusters c ON c.id = g.cluster_id"
+        " ORDER BY c.day DESC NULLS LAST, g.cluster_id DESC LIMIT ? OFFSET ?",
+        params + [int(limit), int(offset)],
+    )
+    if reps:
+        total = reps[0]["total"]
+    else:  # an empty page (limit 0, or past the end): count alone
+        total = db.scalar(f"SELECT COUNT(*) AS n FROM ({grouped}) g", params)
+    return int(total or 0), events_by_id(db, [r["rep"] for r in reps])
 
 
 def _flags_only(f: EventFilter) -> bool:
     return not (f.actor or f.dyad or f.roots or f.since or f.until or f.article is not None)
 
 
-def _events_by_id(db, ids: Sequence[int]) -> list[dict]:
+def events_by_id(db, ids: Sequence[int]) -> list[dict]:
+    """:data:`EVENT_COLUMNS` rows of these event ids, in this order."""
     if not ids:
         return []
-    rows = db.query(f"SELECT {_EVENT_COLUMNS}{_EVENT_FROM} WHERE e.id IN ({', '.join('?' * len(ids))})", list(ids))
+    rows = db.query(f"SELECT {EVENT_COLUMNS}{EVENT_FROM} WHERE e.id IN ({', '.join('?' * len(ids))})", list(ids))
     order = {pk: n for n, pk in enumerate(ids)}
     return sorted(rows, key=lambda r: order[r["id"]])
+
+
+_events_by_id = events_by_id  # the former private name
 
 
 def event_item(r: dict) -> dict[str, Any]:
@@ -275,7 +339,7 @@ def _article_ref(r: dict) -> dict[str, Any]:
 
 def event_mentions(store, cluster_id: int) -> list[dict[str, Any]]:
     """Every mention (sentence, article) of one event cluster."""
-    rows = _db(store).query(f"SELECT {_EVENT_COLUMNS}{_EVENT_FROM} WHERE e.cluster_id = ? ORDER BY e.id", [int(cluster_id)])
+    rows = _db(store).query(f"SELECT {EVENT_COLUMNS}{EVENT_FROM} WHERE e.cluster_id = ? ORDER BY e.id", [int(cluster_id)])
     return [event_item(r) for r in rows]
 
 
@@ -416,13 +480,19 @@ def quote_item(r: dict) -> dict[str, Any]:
 # --- relations -----------------------------------------------------------------
 
 
+PERIODS = ("day", "week", "month")
+
+
 def period_start(day: str, period: str) -> str:
+    """The first day of the ``day``, ``week`` (ISO, Monday) or ``month`` holding ``day``."""
     d = dt.date.fromisoformat(day)
+    if period == "day":
+        return d.isoformat()
     if period == "week":
         return (d - dt.timedelta(days=d.weekday())).isoformat()
     if period == "month":
         return d.replace(day=1).isoformat()
-    raise ValueError(f"period must be 'week' or 'month', not {period!r}")
+    raise ValueError(f"period must be 'day', 'week' or 'month', not {period!r}")
 
 
 def ties(
@@ -440,21 +510,26 @@ def ties(
 ) -> dict[str, Any]:
     """The relation between actors ``a`` and ``b`` (either direction) over time.
 
-    Per period (ISO week starting Monday, or month): events (not mentions) per
+    Per period (day, ISO week starting Monday, or month): events (not mentions) per
     QuadClass, mean Goldstein, counts per direction, the ids of all its events and
     the ``top`` events (most articles, then most extreme Goldstein) with their
     sentences and article ids.
     """
     period_start("2000-01-01", period)  # validates period
+    db = _db(store)
     f = EventFilter(
         dyad=(a, b), either_direction=True, since=since, until=until,
         include_negated=include_negated, include_hypothetical=include_hypothetical,
     )
-    where, params = _event_where(f)
+    where, params = event_where(f)
     fwd, fwd_params = _pair_clause(a, b)
-    rows = _db(store).query(
-        f"SELECT {_EVENT_COLUMNS}, CASE WHEN {fwd} THEN 1 ELSE 0 END AS forward{_EVENT_FROM}"
-        f" WHERE {where} ORDER BY e.cluster_id, e.id",
+    # The figures need one light row per mention; sentences are read afterwards, only
+    # for the events a period shows (``top``).
+    rows = db.query(
+        "SELECT e.id, e.cluster_id, e.source_code, e.target_code, e.cameo, e.root, e.quad_class, e.negated,"
+        " e.modality, c.goldstein AS cluster_goldstein, c.day AS cluster_day, c.num_mentions, c.num_articles,"
+        f" c.num_sources, CASE WHEN {fwd} THEN 1 ELSE 0 END AS forward"
+        f" FROM events e JOIN event_clusters c ON c.id = e.cluster_id WHERE {where} ORDER BY e.cluster_id, e.id",
         fwd_params + params,
     )
     clusters: dict[int, dict[str, Any]] = {}
@@ -478,15 +553,14 @@ def ties(
                 "num_sources": r["num_sources"],
                 "mentions": [],
             }
-        c["mentions"].append(
-            {"event": r["id"], "article": r["article"], "article_id": r["article_id"],
-             "sentence": r["sentence"], "span": [r["start_char"], r["end_char"]]}
-        )
+        c["mentions"].append(r["id"])
     buckets: dict[str, list[dict]] = defaultdict(list)
     undated = []
     for c in clusters.values():
         (buckets[period_start(c["day"], period)] if c["day"] else undated).append(c)
-    series = [_period_summary(start, evs, top, mentions_per_event) for start, evs in sorted(buckets.items())]
+    shown = [c for evs in [*buckets.values(), undated] for c in top_events(evs, top)]
+    _load_mentions(db, shown, mentions_per_event)
+    series = [period_summary(start, evs, top, mentions_per_event) for start, evs in sorted(buckets.items())]
     all_events = list(clusters.values())
     return {
         "a": a,
@@ -496,7 +570,7 @@ def ties(
         "quad_classes": _quad_counts(all_events),
         "goldstein_mean": _mean(c["goldstein"] for c in all_events),
         "series": series,
-        "undated": _period_summary(None, undated, top, mentions_per_event) if undated else None,
+        "undated": period_summary(None, undated, top, mentions_per_event) if undated else None,
     }
 
 
@@ -510,13 +584,37 @@ def _mean(values) -> Optional[float]:
     return round(sum(values) / len(values), 3) if values else None
 
 
-def _period_summary(start, events, top, mentions_per_event) -> dict[str, Any]:
-    ranked = sorted(events, key=lambda c: (-c["num_articles"], -abs(c["goldstein"]), c["cluster"]))
-    top_events = []
-    for c in ranked[:top]:
+def top_events(events: list[dict], top: int) -> list[dict]:
+    """The ``top`` events of a period: most articles, then most extreme Goldstein."""
+    return sorted(events, key=lambda c: (-c["num_articles"], -abs(c["goldstein"]), c["cluster"]))[: max(0, top)]
+
+
+def _load_mentions(db, events: list[dict], mentions_per_event: int) -> None:
+    """Replace the mention ids of these events by their first ``mentions_per_event``
+    mentions (event id, article, sentence, span)."""
+    wanted = sorted({m for c in events for m in c["mentions"][:mentions_per_event] if isinstance(m, int)})
+    found: dict[int, dict] = {}
+    for chunk in range(0, len(wanted), 500):
+        ids = wanted[chunk:chunk + 500]
+        for r in db.query(
+            "SELECT e.id, e.article, a.article_id, e.sentence, e.start_char, e.end_char FROM events e"
+            f" JOIN articles a ON a.id = e.article WHERE e.id IN ({', '.join('?' * len(ids))})",
+            ids,
+        ):
+            found[r["id"]] = {"event": r["id"], "article": r["article"], "article_id": r["article_id"],
+                              "sentence": r["sentence"], "span": [r["start_char"], r["end_char"]]}
+    for c in events:
+        c["mentions"] = [found.get(m, m) if isinstance(m, int) else m for m in c["mentions"][:mentions_per_event]]
+
+
+def period_summary(start, events, top, mentions_per_event) -> dict[str, Any]:
+    """One period of :func:`ties`: counts, mean Goldstein, direction counts, event ids
+    and the ``top`` events (with their first ``mentions_per_event`` mentions)."""
+    top_list = []
+    for c in top_events(events, top):
         item = dict(c)
         item["mentions"] = c["mentions"][:mentions_per_event]
-        top_events.append(item)
+        top_list.append(item)
     return {
         "start": start,
         "events": len(events),
@@ -525,8 +623,11 @@ def _period_summary(start, events, top, mentions_per_event) -> dict[str, Any]:
         "a_to_b": sum(1 for c in events if c["direction"] == "a->b"),
         "b_to_a": sum(1 for c in events if c["direction"] == "b->a"),
         "event_ids": sorted(c["cluster"] for c in events),
-        "top": top_events,
+        "top": top_list,
     }
+
+
+_period_summary = period_summary  # the former private name
 
 
 def top_relations(
@@ -544,11 +645,20 @@ def top_relations(
     if hi:
         clauses.append("day <= ?")
         params.append(hi)
-    rows = _db(store).query(
-        "SELECT source_key, target_key, quad_class, COUNT(*) AS n, SUM(goldstein) AS g FROM event_clusters"
-        f" WHERE {' AND '.join(clauses)} GROUP BY source_key, target_key, quad_class",
-        params,
-    )
+    quads = ", ".join(f"SUM(CASE WHEN quad_class = {q} THEN {{n}} ELSE 0 END) AS q{q}" for q in QUAD_CLASSES)
+    if lo or hi:
+        rows = _db(store).query(
+            f"SELECT source_key, target_key, COUNT(*) AS n, SUM(goldstein) AS g, {quads.format(n=1)}"
+            f" FROM event_clusters WHERE {' AND '.join(clauses)} GROUP BY source_key, target_key",
+            params,
+        )
+    else:
+        # Over all time: the summary Store.add keeps (the same figures, no scan).
+        rows = _db(store).query(
+            f"SELECT source_key, target_key, SUM(events) AS n, SUM(goldstein_sum) AS g, {quads.format(n='events')}"
+            " FROM relation_totals WHERE target_key <> '' AND source_key <> target_key"
+            " GROUP BY source_key, target_key HAVING SUM(events) > 0"
+        )
     pairs: dict[tuple[str, str], dict[str, Any]] = {}
     for r in rows:
         pair = tuple(sorted((r["source_key"], r["target_key"])))
@@ -557,7 +667,8 @@ def top_relations(
         p["events"] += r["n"]
         p["_g"] += r["g"] or 0.0
         p["a_to_b" if r["source_key"] == pair[0] else "b_to_a"] += r["n"]
-        p["quad_classes"][str(r["quad_class"])] += r["n"]
+        for q in QUAD_CLASSES:
+            p["quad_classes"][str(q)] += r[f"q{q}"]
     out = []
     for p in pairs.values():
         p["goldstein_mean"] = round(p.pop("_g") / p["events"], 3)

@@ -102,38 +102,27 @@ def list_events(
         return queries.list_events(store, filters, limit=limit, offset=offset, mentions=mentions)
 
     db = store.db
-    where, params = queries._event_where(filters)
-    where = " AND ".join([where, *extra])
-    params = params + extra_params
     limit = max(0, min(int(limit), MAX_LIMIT))
-    base = queries._EVENT_FROM
     if mentions:
+        where, params = queries.event_where(filters)
+        where = " AND ".join([where, *extra])
+        params = params + extra_params
+        base = queries.EVENT_FROM
         total = db.scalar(f"SELECT COUNT(*) AS n{base} WHERE {where}", params)
         rows = db.query(
-            f"SELECT {queries._EVENT_COLUMNS}{base} WHERE {where}"
+            f"SELECT {queries.EVENT_COLUMNS}{base} WHERE {where}"
             " ORDER BY e.day IS NULL, e.day DESC, e.id DESC LIMIT ? OFFSET ?",
             params + [limit, int(offset)],
         )
     else:
-        total = db.scalar(f"SELECT COUNT(DISTINCT e.cluster_id) AS n{base} WHERE {where}", params)
-        reps = db.query(
-            f"SELECT MIN(e.id) AS rep{base} WHERE {where}"
-            " GROUP BY e.cluster_id, c.day ORDER BY c.day IS NULL, c.day DESC, e.cluster_id DESC LIMIT ? OFFSET ?",
-            params + [limit, int(offset)],
-        )
-        rows = queries._events_by_id(db, [r["rep"] for r in reps])
+        total, rows = queries.cluster_page(db, queries.event_branches(filters, extra=extra, extra_params=extra_params),
+                                           limit, offset)
     return Page([queries.event_item(r) for r in rows], int(total or 0), limit, int(offset))
 
 
 def ties_daily(store, a: str, b: str, *, top: int = 3, mentions_per_event: int = 3, **kwargs) -> dict[str, Any]:
-    """:func:`queries.ties` with one period per day (same fields, ``period="day"``)."""
-    weekly = queries.ties(store, a, b, period="week", top=MAX_LIMIT * 100, mentions_per_event=mentions_per_event, **kwargs)
-    days: dict[str, list[dict]] = defaultdict(list)
-    for week in weekly["series"]:
-        for event in week["top"]:
-            days[event["day"]].append(event)
-    series = [queries._period_summary(day, events, top, mentions_per_event) for day, events in sorted(days.items())]
-    return {**weekly, "period": "day", "series": series}
+    """:func:`queries.ties` with one period per day (``period="day"``)."""
+    return queries.ties(store, a, b, period="day", top=top, mentions_per_event=mentions_per_event, **kwargs)
 
 
 def period_end(start: str, period: str) -> str:

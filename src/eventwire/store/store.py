@@ -73,13 +73,27 @@ class Store:
             row = self.db.one("SELECT id FROM articles WHERE content_hash = ?", (content_hash,))
             if row is None:
                 return False
-            return self._add_url(row["id"], url)
+            added = self._add_url(row["id"], url)
+            if added:
+                self._bump_generation()
+            return added
 
     def _add_url(self, pk: int, url: str) -> bool:
         if self.db.one("SELECT 1 AS x FROM article_urls WHERE article = ? AND url = ?", (pk, url)):
             return False
         self.db.execute("INSERT INTO article_urls (article, url) VALUES (?, ?)", (pk, url))
         return True
+
+    def generation(self) -> int:
+        """A number every write to the articles and their records increases: an answer
+        computed at one generation stays right while the generation is the same."""
+        return int(self.db.scalar("SELECT value FROM store_meta WHERE key = 'generation'") or 0)
+
+    def _bump_generation(self) -> None:
+        # Inside the writer's transaction: readers see the new number with the new rows.
+        self.db.execute(
+            "UPDATE store_meta SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT) WHERE key = 'generation'"
+        )
 
     def counts(self) -> dict[str, int]:
         """Rows per table (for reports and tests)."""
@@ -136,8 +150,8 @@ class Store:
         with self.db.transaction():
             row = self.db.one("SELECT id FROM articles WHERE content_hash = ?", (chash,))
             if row is not None:
-                if article.url:
-                    self._add_url(row["id"], article.url)
+                if article.url and self._add_url(row["id"], article.url):
+                    self._bump_generation()
                 return AddResult("duplicate", row["id"])
             original, similarity = self._near_duplicate_of(sig) if sig is not None else (None, None)
             pk = self._insert_article(article, analysis, chash, model, original, similarity)
@@ -148,6 +162,7 @@ class Store:
             batch += self._record_rows(pk, analysis)
             self.db.run_batch(batch)
             n_events, n_new = self._insert_events(pk, analysis, analysis.published or article.published, original)
+            self._bump_generation()
         status = "near-duplicate" if original is not None else "new"
         log.debug("stored article %s as %s (pk %s)", article.id, status, pk)
         return AddResult(status, pk, original, similarity, n_events, n_new)
@@ -265,6 +280,7 @@ class Store:
             rows,
         ))
         batch.append(self._recount(sorted(set(cluster_ids))))
+        batch += _relation_refresh(sorted({(k.source_key, k.target_key) for k in keys}))
         self.db.run_batch(batch)
         return len(rows), new_count
 
@@ -346,6 +362,22 @@ class Store:
             f" WHERE id IN ({', '.join('?' * len(cluster_ids))})",
             [tuple(cluster_ids)] if cluster_ids else [],
         )
+
+
+def _relation_refresh(pairs: list[tuple[str, str]]) -> list[tuple[str, list]]:
+    """The statements recomputing the ``relation_totals`` rows of these ordered pairs of
+    cluster keys from ``event_clusters`` (run after the clusters' counts are updated)."""
+    rows = [(src, tgt) for src, tgt in pairs]
+    return [
+        ("DELETE FROM relation_totals WHERE source_key = ? AND target_key = ?", rows),
+        (
+            "INSERT INTO relation_totals (source_key, target_key, quad_class, events, goldstein_sum)"
+            " SELECT source_key, target_key, quad_class, COUNT(*), SUM(goldstein) FROM event_clusters"
+            " WHERE source_key = ? AND target_key = ? AND negated = 0 AND hypothetical = 0"
+            " GROUP BY source_key, target_key, quad_class",
+            rows,
+        ),
+    ]
 
 
 # Temporary ids of clusters created while an article is added (above any real id).
