@@ -135,7 +135,7 @@ def event_where(f: EventFilter, alias: str = "e") -> tuple[str, list[Any]]:
     if len(branches) == 1:
         return branches[0]
     common, common_params = _event_where_common(f, alias)
-    ors = " OR ".join(sql for sql, _ in _actor_alternatives(f, alias))
+    ors = " OR ".join(f"({sql})" for sql, _ in _actor_alternatives(f, alias))
     return f"({ors}) AND {common}", [p for _, ps in _actor_alternatives(f, alias) for p in ps] + common_params
 
 
@@ -153,24 +153,38 @@ def event_branches(f: EventFilter, alias: str = "e", extra: Sequence[str] = (),
     return [(f"{sql} AND {common}", params + common_params) for sql, params in alternatives]
 
 
+def event_ids_sql(f: EventFilter, extra: Sequence[str] = (), extra_params: Sequence[Any] = ()) -> tuple[str, list[Any]]:
+    """A subquery selecting the ids of the mentions matching ``f`` (for ``e.id IN (...)``),
+    one index range per alternative of :func:`event_branches`."""
+    branches = event_branches(f, "e", extra, extra_params)
+    sql = " UNION ALL ".join(f"SELECT e.id FROM events e WHERE {where}" for where, _ in branches)
+    return sql, [p for _, ps in branches for p in ps]
+
+
 def _actor_alternatives(f: EventFilter, alias: str) -> list[tuple[str, list[Any]]]:
-    return actor_branches(f.actor, alias) if f.actor else []
+    """The actor and dyad filters as alternatives (OR), each a conjunction of index
+    lookups; empty when the filter has neither."""
+    out: list[tuple[str, list[Any]]] = [("", [])]
+    if f.actor:
+        out = actor_branches(f.actor, alias)
+    if f.dyad:
+        a, b = f.dyad
+        pairs = [(a, b), (b, a)] if f.either_direction else [(a, b)]
+        dyads = [
+            (f"{s_sql} AND {t_sql}", s_params + t_params)
+            for x, y in pairs
+            for s_sql, s_params in actor_branches(x, alias, ("source",))
+            for t_sql, t_params in actor_branches(y, alias, ("target",))
+        ]
+        out = [(" AND ".join(filter(None, (o_sql, d_sql))), o_params + d_params)
+               for o_sql, o_params in out for d_sql, d_params in dyads]
+    return [] if out == [("", [])] else out
 
 
 def _event_where_common(f: EventFilter, alias: str = "e") -> tuple[str, list[Any]]:
-    """Every condition of the filter but the actor."""
+    """Every condition of the filter but the actor and the dyad."""
     clauses: list[str] = []
     params: list[Any] = []
-    if f.dyad:
-        a, b = f.dyad
-        ab = _pair_clause(a, b, alias)
-        if f.either_direction:
-            ba = _pair_clause(b, a, alias)
-            clauses.append(f"({ab[0]} OR {ba[0]})")
-            params += ab[1] + ba[1]
-        else:
-            clauses.append(ab[0])
-            params += ab[1]
     if f.roots:
         roots = [str(r).zfill(2)[:2] for r in f.roots]
         clauses.append(f"{alias}.root IN ({', '.join('?' * len(roots))})")
@@ -521,7 +535,7 @@ def ties(
         dyad=(a, b), either_direction=True, since=since, until=until,
         include_negated=include_negated, include_hypothetical=include_hypothetical,
     )
-    where, params = event_where(f)
+    ids, params = event_ids_sql(f)
     fwd, fwd_params = _pair_clause(a, b)
     # The figures need one light row per mention; sentences are read afterwards, only
     # for the events a period shows (``top``).
@@ -529,7 +543,7 @@ def ties(
         "SELECT e.id, e.cluster_id, e.source_code, e.target_code, e.cameo, e.root, e.quad_class, e.negated,"
         " e.modality, c.goldstein AS cluster_goldstein, c.day AS cluster_day, c.num_mentions, c.num_articles,"
         f" c.num_sources, CASE WHEN {fwd} THEN 1 ELSE 0 END AS forward"
-        f" FROM events e JOIN event_clusters c ON c.id = e.cluster_id WHERE {where} ORDER BY e.cluster_id, e.id",
+        f" FROM events e JOIN event_clusters c ON c.id = e.cluster_id WHERE e.id IN ({ids}) ORDER BY e.cluster_id, e.id",
         fwd_params + params,
     )
     clusters: dict[int, dict[str, Any]] = {}
@@ -716,28 +730,33 @@ def actor_profile(store, actor: str, *, limit: int = 10) -> dict[str, Any]:
             " GROUP BY name, code ORDER BY n DESC, name LIMIT ?",
             ["%" + like_escape(actor.strip().lower()) + "%", _limit(limit)],
         )
-    src, p1 = actor_clause("source", actor)
-    tgt, p2 = actor_clause("target", actor)
     roles = {}
-    for role, clause, params, other in (("as_source", src, p1, "target"), ("as_target", tgt, p2, "source")):
-        rows = db.query(
-            f"SELECT DISTINCT e.cluster_id, c.root, c.goldstein, c.day, c.{other}_key AS partner FROM events e"
-            f" JOIN event_clusters c ON c.id = e.cluster_id WHERE {clause} AND e.negated = 0"
-            " AND e.modality <> 'hypothetical'",
-            params,
-        )
-        by_root = Counter(r["root"] for r in rows)
-        roles[role] = {"events": len(rows), "roots": dict(sorted(by_root.items())), "_rows": rows}
-    partners: dict[str, list[float]] = defaultdict(list)
+    partners: dict[str, list[float]] = defaultdict(lambda: [0, 0.0])
     days = []
-    for role in roles.values():
-        for r in role.pop("_rows"):
+    for role, side, other in (("as_source", "source", "target"), ("as_target", "target", "source")):
+        # The actor's events (clusters with a matching asserted mention), counted per
+        # root and partner in SQL: one row per (root, partner), not one per event.
+        branches = actor_branches(actor, "e", (side,))
+        union = " UNION ALL ".join(
+            f"SELECT e.cluster_id FROM events e WHERE {sql} AND e.negated = 0 AND e.modality <> 'hypothetical'"
+            for sql, _ in branches
+        )
+        rows = db.query(
+            f"SELECT c.root, c.{other}_key AS partner, COUNT(*) AS n, SUM(c.goldstein) AS g, MIN(c.day) AS first_day,"
+            f" MAX(c.day) AS last_day FROM (SELECT DISTINCT u.cluster_id FROM ({union}) u) m"
+            f" JOIN event_clusters c ON c.id = m.cluster_id GROUP BY c.root, c.{other}_key",
+            [p for _, ps in branches for p in ps],
+        )
+        by_root: Counter = Counter()
+        for r in rows:
+            by_root[r["root"]] += r["n"]
             if r["partner"]:
-                partners[r["partner"]].append(r["goldstein"])
-            if r["day"]:
-                days.append(r["day"])
+                partners[r["partner"]][0] += r["n"]
+                partners[r["partner"]][1] += r["g"] or 0.0
+            days += [d for d in (r["first_day"], r["last_day"]) if d]
+        roles[role] = {"events": sum(by_root.values()), "roots": dict(sorted(by_root.items()))}
     partner_list = sorted(
-        ({"partner": k, "events": len(v), "goldstein_mean": _mean(v)} for k, v in partners.items()),
+        ({"partner": k, "events": n, "goldstein_mean": round(g / n, 3)} for k, (n, g) in partners.items() if n),
         key=lambda p: (-p["events"], p["partner"]),
     )[: _limit(limit)]
     if is_code(actor):
