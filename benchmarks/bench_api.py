@@ -262,6 +262,7 @@ def server_cpu(base: str, pid: int, pairs, article_pks: int, per_endpoint: int, 
 
     proc = psutil.Process(pid)
     rng = random.Random(seed)
+    cpu_now = functools.partial(tree_cpu, proc)
     kinds: dict[str, list] = defaultdict(list)
     while min((len(v) for v in kinds.values()), default=0) < per_endpoint or len(kinds) < 12:
         for mix in (request_mix, lookup_mix):
@@ -274,14 +275,25 @@ def server_cpu(base: str, pid: int, pairs, article_pks: int, per_endpoint: int, 
     with httpx.Client(base_url=base, timeout=60) as http:
         http.get("/api/health")
         for name, requests in sorted(kinds.items()):
-            cpu0, wall0 = sum(proc.cpu_times()[:2]), time.perf_counter()
+            cpu0, wall0 = cpu_now(), time.perf_counter()
             for path, params in requests:
                 # A fresh query string each time: the answer cache must not serve these.
                 http.get(path, params={**params, "_": rng.random()})
             n = len(requests)
-            out[name] = {"n": n, "cpu_ms": round((sum(proc.cpu_times()[:2]) - cpu0) / n * 1000, 1),
+            out[name] = {"n": n, "cpu_ms": round((cpu_now() - cpu0) / n * 1000, 1),
                          "wall_ms": round((time.perf_counter() - wall0) / n * 1000, 1)}
     return out
+
+
+def tree_cpu(proc) -> float:
+    """CPU seconds (user + system) of a process and its live children (uvicorn workers)."""
+    import psutil
+
+    total = sum(proc.cpu_times()[:2])
+    for child in proc.children(recursive=True):
+        with contextlib.suppress(psutil.Error):
+            total += sum(child.cpu_times()[:2])
+    return total
 
 
 async def load(base: str, clients: int, seconds: float, max_requests: int, seed: int, pairs, article_pks,
@@ -392,12 +404,12 @@ def main(argv=None) -> int:
         import psutil
 
         server_proc = psutil.Process(proc.pid)
-        cpu_before = sum(server_proc.cpu_times()[:2])
+        cpu_before = tree_cpu(server_proc)
         results, errors, wall = asyncio.run(
             load(base, args.clients, args.seconds, args.max_requests, args.seed, pairs, counts["articles"], MIXES[args.mix])
         )
         # How much CPU the server got during the run (1.0 = one core all the time).
-        server_share = (sum(server_proc.cpu_times()[:2]) - cpu_before) / wall
+        server_share = (tree_cpu(server_proc) - cpu_before) / wall
     load_after = os.getloadavg()
     summary = summarise(results, errors, wall)
     summary.update(

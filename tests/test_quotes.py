@@ -336,7 +336,9 @@ def test_institution_speaker_carries_actor_code(analyze):
 
 def test_quote_stage_never_crashes_on_odd_input(analyze):
     for body in ["\u201c", '"""', "\u201d\u201c\u201d\u201c said he", "'' `` ''", "He said.", "\u00ab\u00ab\u00bb"]:
-        analyze(body)
+        record = analyze(body)
+        for q in record.quotes:
+            assert 0 <= q.span[0] <= q.span[1] <= len(body)
 
 
 # ---------------------------------------------------------------------------

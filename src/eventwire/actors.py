@@ -56,8 +56,12 @@ TITLE_FILLERS = frozenset(
      "defense", "interior", "finance", "state", "federal", "national", "regional", "local", "special",
      "-", "of", "the", "for", "affairs", "'s", "’s", "and", "press", "presidential", "government",
      "official", "party", "ruling", "military", "opposition", "veteran", "prominent", "exiled", "jailed",
-     "late", "current", "longtime", "long-time", "powerful", "influential", "embattled", "sitting"}
+     "late", "current", "longtime", "long-time", "powerful", "influential", "embattled", "sitting",
+     "trade", "commerce", "economy", "economic", "energy", "oil", "justice", "health", "education",
+     "agriculture", "transport", "environment", "climate", "industry", "culture", "labour", "labor",
+     "digital", "migration", "european", "eu"}
 )
+STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "JUD", "LEG", "SPY", "OPP", "EDU", "LAB", "CVL"})  # bare codes that take the home country
 HONORIFICS = frozenset({"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "dr", "dr.", "sir", "dame", "lord",
                         "lady", "madam", "madame", "monsieur", "herr", "frau", "sheikh", "prince", "princess"})
 PRONOUNS = {
@@ -650,7 +654,7 @@ class _Builder:
         comma_ok = True
         while i >= sent_start:
             tok = self.toks[i]
-            if tok.text == "," and comma_ok and i - 1 >= sent_start and (i - 1) in self.role_at and not phrases and not roles:
+            if tok.text == "," and comma_ok and i - 1 >= sent_start and (i - 1) in self.role_at and not phrases:
                 comma_ok = False
                 i -= 1
                 continue
@@ -1240,8 +1244,38 @@ class _Builder:
                     self.resolve_pronoun(payload)
         return self.finish()
 
+    def home_country(self, live: list[_Actor]) -> Optional[str]:
+        """The article's own country: the dateline's, else the one country named clearly
+        more often than any other (at least twice, twice as often as the runner-up)."""
+        dl = getattr(self.doc._, "dateline", None)
+        place = getattr(dl, "place", None) if dl is not None else None
+        country = getattr(place, "country", None) if place is not None else None
+        if country:
+            return country
+        counts: dict[str, int] = {}
+        for a in live:
+            if a.country and a.kind in ("country", "institution") and not (a.code or "").startswith(("IGO", "NGO")):
+                counts[a.country] = counts.get(a.country, 0) + len(a.mentions)
+        ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+        if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]):
+            return ranked[0][0]
+        return None
+
+    def fill_home(self, live: list[_Actor]) -> None:
+        """"the government", "police", "President Aleksandar Vucic" with no country named:
+        the article's own country, when there is one."""
+        bare = [a for a in live if not a.country and a.code in STATE_SECTORS and a.kind in ("person", "institution", "group")]
+        if not bare:
+            return
+        home = self.home_country(live)
+        if home is None:
+            return
+        for a in bare:
+            a.code, a.country, a.sector = home + a.code, home, a.code
+
     def finish(self) -> tuple[list[Actor], dict[int, str]]:
         live = [a for a in self.actors if a.mentions]
+        self.fill_home(live)
         live.sort(key=lambda a: min(m[0] for m in a.mentions))
         ids: dict[int, str] = {}
         out = []

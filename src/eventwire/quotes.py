@@ -13,23 +13,28 @@ How it works:
    with a mark, in which case the quote runs on (multi-paragraph quotes).
 2. Reporting cues are read off the parse: a verb of saying (data file
    ``data/quotes/cues.yaml``) with a clausal complement gives an indirect quote, or a
-   mixed one when the complement carries quoted words; ``according to X`` and
-   ``X accused Y of ...`` likewise. A complement that is all quotation is the
-   attribution of a direct quote.
+   mixed one when the complement carries quoted words; ``according to X``,
+   ``X accused Y of ...``, a parenthetical ``..., X says, ...`` and a headline's
+   ``X: ...`` likewise. A complement that is all quotation is the attribution of a
+   direct quote. Speech reported inside a direct quote is not a quote of its own.
 3. A direct quote without such a complement takes its attribution from the words
-   right after it (``"...," X said``, ``said X``) or right before it (``X said:``);
-   a quote with neither continues the speaker of the quote before it (the rest of a
-   paragraph, or a paragraph of quotation only); a short fragment in the middle of a
-   sentence with no cue is a scare quote and is dropped.
-4. Speakers are resolved with ``doc._.actor_index`` where it names them; otherwise a
-   proper name is completed to its fullest form in the article, an institution noun
-   phrase is named by its own words, and a pronoun or role noun is linked to the last
-   named person in context. Indefinite speakers ("a senior official") and anything
-   that cannot be linked are ``None``: never a guess.
+   right after it (``"...," X said``, ``said X``) or right before it (``X said:``,
+   ``X: "..."``); a quote with neither continues the speaker of the quote before it
+   (the rest of a paragraph, or a paragraph of quotation only); a fragment in the
+   middle of a sentence with no cue is a scare quote and is dropped.
+4. Speakers are resolved to the fullest name the article gives: a proper name is
+   completed from the article's people (``Peskov`` -> ``Dmitry Peskov``), a title or
+   role noun with a name in apposition takes the name, an institution noun phrase
+   is named by its own words (``Russian foreign ministry``), a pronoun or a definite
+   role noun (``the Chinese leader``) goes back to the last matching subject or
+   speaker in context. ``doc._.actor_index`` supplies actor ids and codes, and names
+   where the text alone cannot. Indefinite speakers (``a senior official``, ``one
+   resident``) and anything that cannot be linked are ``None``: never a guess.
 
-Limits: no coreference beyond that short context; a cue the parser does not attach
-to its complement is missed; quotes are not merged across the chunks the pipeline
-splits long articles into.
+Limits: no coreference beyond that short context (a role noun before the name it
+stands for is not resolved); a cue the parser does not attach to its complement is
+missed; beliefs and knowledge ("polls show", "X believes") are not quotes here;
+quotes are not merged across the chunks the pipeline splits long articles into.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from ..store import Store, queries, queries_web
 from ..store.queries import EventFilter
 from .deps import read_store
 from .errors import ApiError, bad_parameter, not_found
-from .formats import Format, Page, format_param, object_response, page_params, page_response
+from .formats import FastJSONResponse, Format, Page, format_param, object_response, page_params, page_response
 from .security import check_token, reject_control_characters, require_token
 
 log = logging.getLogger(__name__)
@@ -118,7 +118,7 @@ def summary(
     store: Store = Depends(read_store),
 ) -> JSONResponse:
     report = _value_error("since/until")(queries.report)(store, relations=relations, quotes=quotes, since=since, until=until)
-    return JSONResponse(report)
+    return FastJSONResponse(report)
 
 
 # --------------------------------------------------------------------------- articles
@@ -390,7 +390,7 @@ def _ties(store, a, b, interval, fmt, **kwargs):
         period["end"] = queries_web.period_end(period["start"], interval)
     if fmt == "csv":
         return object_response(result, fmt, f"ties-{a}-{b}", rows_key="series", columns=TIES_COLUMNS)
-    return JSONResponse(result)
+    return FastJSONResponse(result)
 
 
 def _speaks_for(quote: dict, actors: tuple[str, ...]) -> bool:

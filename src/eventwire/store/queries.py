@@ -134,7 +134,7 @@ def event_where(f: EventFilter, alias: str = "e") -> tuple[str, list[Any]]:
     branches = event_branches(f, alias)
     if len(branches) == 1:
         return branches[0]
-    common, common_params = _event_where_common(f, alias)
+    common, common_params = _event_where_common(f, alias, by_actor=True)
     ors = " OR ".join(f"({sql})" for sql, _ in _actor_alternatives(f, alias))
     return f"({ors}) AND {common}", [p for _, ps in _actor_alternatives(f, alias) for p in ps] + common_params
 
@@ -143,11 +143,11 @@ def event_branches(f: EventFilter, alias: str = "e", extra: Sequence[str] = (),
                    extra_params: Sequence[Any] = ()) -> list[tuple[str, list[Any]]]:
     """Conditions whose union (OR) is the filter: one per index an actor filter can
     use (see :func:`actor_branches`), each with the other filters and ``extra``."""
-    common, common_params = _event_where_common(f, alias)
+    alternatives = _actor_alternatives(f, alias)
+    common, common_params = _event_where_common(f, alias, by_actor=bool(alternatives))
     if extra:
         common = " AND ".join([common, *extra])
         common_params = common_params + list(extra_params)
-    alternatives = _actor_alternatives(f, alias)
     if not alternatives:
         return [(common, common_params)]
     return [(f"{sql} AND {common}", params + common_params) for sql, params in alternatives]
@@ -181,20 +181,24 @@ def _actor_alternatives(f: EventFilter, alias: str) -> list[tuple[str, list[Any]
     return [] if out == [("", [])] else out
 
 
-def _event_where_common(f: EventFilter, alias: str = "e") -> tuple[str, list[Any]]:
-    """Every condition of the filter but the actor and the dyad."""
+def _event_where_common(f: EventFilter, alias: str = "e", by_actor: bool = False) -> tuple[str, list[Any]]:
+    """Every condition of the filter but the actor and the dyad. ``by_actor``: the
+    rows are found through an actor index, so root and day are written as expressions
+    (``col || ''``, the same values) that SQLite's planner will not pick an index for
+    instead of the actor's."""
     clauses: list[str] = []
     params: list[Any] = []
+    root_col, day_col = (f"({alias}.root || '')", f"({alias}.day || '')") if by_actor else (f"{alias}.root", f"{alias}.day")
     if f.roots:
         roots = [str(r).zfill(2)[:2] for r in f.roots]
-        clauses.append(f"{alias}.root IN ({', '.join('?' * len(roots))})")
+        clauses.append(f"{root_col} IN ({', '.join('?' * len(roots))})")
         params += roots
     since, until = period_bounds(f.since, f.until)
     if since:
-        clauses.append(f"{alias}.day >= ?")
+        clauses.append(f"{day_col} >= ?")
         params.append(since)
     if until:
-        clauses.append(f"{alias}.day <= ?")
+        clauses.append(f"{day_col} <= ?")
         params.append(until)
     if not f.include_negated:
         clauses.append(f"{alias}.negated = 0")
