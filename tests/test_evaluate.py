@@ -195,3 +195,14 @@ def test_read_gold_rejects_broken_lines(tmp_path):
     path.write_text(json.dumps({"text": "a"}) + "\n{broken\n", encoding="utf-8")
     with pytest.raises(GoldError, match=r"g.jsonl:2"):
         list(read_gold(path))
+
+
+@pytest.mark.parametrize(
+    "text,names",
+    [
+        ("we will hold talks with the United States", ["The Kremlin"]),
+        ("the United States stated its position", ["Mr Smith"]),
+    ],
+)
+def test_determiners_and_states_are_not_attribution(text, names):
+    assert carries_attribution(text, names) is False

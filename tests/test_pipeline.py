@@ -81,3 +81,16 @@ def test_headline_is_its_own_sentence(nlp):
 def test_empty_body_analyses(analyze):
     rec = analyze(" ")
     assert rec.quotes == () and rec.events == ()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "KHARTOUM -- Sudan's defence minister said on Monday the army would hold talks.",
+        "MOSCOW, Dec 15 (Reuters) - Russia said on Monday the army would hold talks.",
+    ],
+)
+def test_dateline_is_not_part_of_the_first_sentence(nlp, body):
+    doc = nlp(body)
+    first = next(iter(doc.sents))
+    assert first.text.rstrip(" -") == body.split(" -")[0].strip()

@@ -61,7 +61,7 @@ TITLE_FILLERS = frozenset(
      "agriculture", "transport", "environment", "climate", "industry", "culture", "labour", "labor",
      "digital", "migration", "european", "eu"}
 )
-STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "JUD", "LEG", "SPY", "OPP", "EDU", "LAB", "CVL"})  # bare codes that take the home country
+STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "JUD", "LEG", "SPY"})  # bare codes that take the home country
 HONORIFICS = frozenset({"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "dr", "dr.", "sir", "dame", "lord",
                         "lady", "madam", "madame", "monsieur", "herr", "frau", "sheikh", "prince", "princess"})
 PRONOUNS = {
@@ -676,6 +676,9 @@ class _Builder:
             if low in TITLE_FILLERS or tok.text in POSSESSIVE or (low in HONORIFICS):
                 if low in ("the", "and", "of") and not (phrases or roles):
                     break
+                if low == "and" and i - 1 >= sent_start and self.toks[i - 1].pos_ == "PROPN" and (i - 1) not in self.role_at \
+                        and not any(j in self.phrase_at and self.phrase_at[j].end > i - 1 for j in range(max(sent_start, i - 5), i)):
+                    break  # "China's Wang and EU's Sefcovic": another person's title ends here
                 if low == "the":
                     start = i
                     break
@@ -1264,13 +1267,21 @@ class _Builder:
     def fill_home(self, live: list[_Actor]) -> None:
         """"the government", "police", "President Aleksandar Vucic" with no country named:
         the article's own country, when there is one."""
-        bare = [a for a in live if not a.country and a.code in STATE_SECTORS and a.kind in ("person", "institution", "group")]
+        bare = [a for a in live if not a.country and a.code in STATE_SECTORS and a.kind in ("person", "institution")]
         if not bare:
             return
         home = self.home_country(live)
         if home is None:
             return
         for a in bare:
+            if a.kind == "person":
+                # a person only where nothing else in the sentence of the first mention
+                # could be the country ("told his U.S. counterpart")
+                first = min(m[0] for m in a.mentions)
+                sent = self.toks[first].sent
+                if any(o is not a and o.country and any(sent.start <= m[0] < sent.end for m in o.mentions)
+                       for o in live):
+                    continue
             a.code, a.country, a.sector = home + a.code, home, a.code
 
     def finish(self) -> tuple[list[Actor], dict[int, str]]:

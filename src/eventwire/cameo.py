@@ -169,6 +169,8 @@ class Lexicon:
     people: dict[str, str] = field(default_factory=dict)
     mutual_roots: frozenset[str] = frozenset()
     untargeted_roots: frozenset[str] = frozenset()
+    slotless_roots: frozenset[str] = frozenset()
+    recipientless_roots: frozenset[str] = frozenset()
     anaphoric: frozenset[str] = frozenset()
     pair_nouns: frozenset[str] = frozenset()
     third_party: frozenset[str] = frozenset()
@@ -289,6 +291,8 @@ def lexicon() -> Lexicon:
         people={str(k): str(v) for k, v in (ndata.get("people") or {}).items()},
         mutual_roots=frozenset(str(r) for r in ndata.get("mutual_roots", ())),
         untargeted_roots=frozenset(str(r) for r in ndata.get("untargeted_roots", ())),
+        slotless_roots=frozenset(str(r) for r in ndata.get("slotless_roots", ())),
+        recipientless_roots=frozenset(str(r) for r in ndata.get("recipientless_roots", ())),
         anaphoric=frozenset(str(w) for w in ndata.get("anaphoric", ())),
         pair_nouns=frozenset(str(w) for w in ndata.get("pair_nouns", ())),
         third_party=frozenset(str(w) for w in ndata.get("third_party", ())),

@@ -42,7 +42,7 @@ _QUOTE_CHARS = {
     "``": '"', "''": '"',
 }
 REPORTING_VERBS = (
-    "said|says|say|told|tells|added|adds|stated|states|declared|insisted|noted|warned|explained|"
+    "said|says|say|told|tells|added|adds|stated|declared|insisted|noted|warned|explained|"
     "asked|replied|continued|wrote|argued|announced|according to|claimed|stressed|urged|remarked"
 )
 PRONOUNS = frozenset(
@@ -54,6 +54,7 @@ ROLE_NOUNS = frozenset(
     secretary premier chancellor king queen prince general commander officer analyst analysts
     reporter correspondent the a an""".split()
 )
+NAME_STOPWORDS = frozenset("the a an of and for mr mrs ms dr".split())
 INSTITUTION_HEADS = frozenset(
     """ministry office government kremlin council commission agency army police court parliament
     department embassy party committee service house palace union assembly organisation
@@ -191,7 +192,7 @@ def carries_attribution(pred_text: str, names: Iterable[str]) -> bool:
     text = fold(pred_text)
     for name in names:
         for word in set(_words(name)):
-            if len(word) < 3 or word in PRONOUNS:
+            if len(word) < 3 or word in PRONOUNS or word in NAME_STOPWORDS:
                 continue
             w = re.escape(word)
             if re.search(rf"\b{w}\b(?:\W+\w+){{0,3}}?\W+(?:{REPORTING_VERBS})\b", text) or re.search(

@@ -60,6 +60,7 @@ HYPOTHETICAL_AUX = frozenset({"could", "might", "may", "should", "must"})
 CONDITIONAL_MARKS = frozenset({"if", "unless", "whether"})
 NEGATING_DETS = frozenset({"no", "neither"})
 REFLEXIVES = frozenset({"itself", "themselves", "himself", "herself", "ourselves", "myself", "yourself", "oneself"})
+COMMISSIVE = frozenset({"agree", "pledge", "promise", "offer", "propose", "commit", "volunteer", "undertake"})
 FIRST_PERSON = frozenset({"i", "we", "me", "us", "our", "my", "ours"})
 SUBJECT_DEPS = ("nsubj", "csubj")
 INHERIT_SUBJECT = ("xcomp", "conj", "acomp", "advcl", "pcomp")
@@ -843,8 +844,13 @@ class _Coder(_Tree):
                             target = po
                             break
             if inner is None and own is None and target is None:
-                # "the two leaders agreed to raise trade": a mutual intent of two parties
-                if not (frame.kind == "intent" and len(self.actors_of(self.undateline(self._subject(verb)))) >= 2):
+                # "the two leaders agreed to raise trade": a mutual intent of two parties;
+                # "Egypt has offered to host talks": a commitment with no recipient
+                subj = self.undateline(self._subject(verb))
+                if not (frame.kind == "intent" and (
+                    len(self.actors_of(subj)) >= 2 or _lemma(verb) in COMMISSIVE
+                    or (subj is not None and _lemma(subj) in self.lex.pair_nouns)
+                )):
                     continue
             strict = (own is not None and own.strict and target is own.target) or (
                 inner is not None and inner.strict and target is inner.target
@@ -1090,7 +1096,9 @@ class _Coder(_Tree):
             cand.source is not None and _lemma(cand.source) in self.lex.third_party
         )
         if len(pair_actors) >= 2 and not targets:
-            if sources and all(s.id not in {p.id for p in pair_actors} for s in sources):
+            if sources and all(s.id not in {p.id for p in pair_actors} for s in sources) and root == "03":
+                pairs = [(s, None) for s in sources]  # "offered to host talks between X and Y": a go-between's offer
+            elif sources and all(s.id not in {p.id for p in pair_actors} for s in sources):
                 pairs = [(s, p) for s in sources for p in pair_actors if p.country != s.country or not s.country]
             else:
                 pairs = [(a, b) for a in pair_actors for b in pair_actors if a.id != b.id]
@@ -1110,7 +1118,11 @@ class _Coder(_Tree):
             pairs = [(s, None) for s in sources]
         if not pairs:
             return []
-        if root not in self.lex.untargeted_roots and all(t is None for _, t in pairs):
+        if root in self.lex.recipientless_roots:
+            pairs = list({(s.id or s.code): (s, None) for s, _ in pairs}.values())
+        if root not in self.lex.untargeted_roots and all(t is None for _, t in pairs) and not (
+            root in self.lex.slotless_roots and cand.target is None and (not cand.pair or root == "03") and self.slotless(head)
+        ):
             return []
         if root == "18" and head.dep_ == "advcl" and self.cand_roots.get(head.head.i) == "19" and cand.target is not None \
                 and self.lex.people.get(_lemma(cand.target)) == "MIL":
@@ -1171,6 +1183,26 @@ class _Coder(_Tree):
                 )
             )
         return out
+
+    def slotless(self, head: Token) -> bool:
+        """No word of the clause could name a recipient: no object, no proper noun or
+        actor after the verb outside its subject ("called on all sides to ...", "offered
+        to host talks"; not "urged the government to ...", "warned that the Houthis ...")."""
+        if head.pos_ not in ("VERB", "AUX") or head.tag_ == "VBN" and head.dep_ in ("advcl", "acl"):
+            return False
+        if not any(c.dep_ in SUBJECT_DEPS for c in self.kids(head)) and head.dep_ not in ("conj", "xcomp"):
+            return False
+        subject = {t.i for c in self.kids(head) if c.dep_ in SUBJECT_DEPS for t in c.subtree}
+        for c in self.kids(head):
+            if c.dep_ in ("dobj", "dative", "obj", "iobj") and _lemma(c) not in ("all", "side", "party"):
+                return False
+        for t in head.subtree:
+            if t.i > head.i and t.i not in subject and (
+                (t.pos_ == "PROPN" and self.place_of(t) is None) or self.tok_actor[t.i] is not None or _lemma(t) in self.lex.people
+                or (t.dep_ in ("amod", "compound") and self.modifier_actor(t) is not None)
+            ):
+                return False
+        return True
 
     def span_of(self, cand: _Cand, sent: Span) -> tuple[int, int]:
         left, right = cand.head.left_edge, cand.head.right_edge

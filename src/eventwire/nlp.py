@@ -50,12 +50,24 @@ def load_model(explicit: str | None = None) -> Language:
 
 @Language.component("eventwire_paragraphs", assigns=["token.is_sent_start"])
 def mark_paragraphs(doc: Doc) -> Doc:
-    """Start a sentence after every line break (headline, paragraphs, datelines).
+    """Start a sentence after every line break (headline, paragraphs) and after a
+    dateline ("KHARTOUM, May 3 (Reuters) - "), so that the dateline's city never
+    becomes the subject of the first sentence.
 
     Runs before the parser, which keeps boundaries set in advance.
     """
+    from .times import find_dateline  # the dateline pattern lives with the times stage
+
     for token in doc[1:]:
         prev = doc[token.i - 1]
         if prev.is_space and "\n" in prev.text and not token.is_space:
             token.is_sent_start = True
+    dateline = find_dateline(doc)
+    if dateline is not None:
+        end = dateline.span[1]
+        for token in doc:
+            if token.idx >= end and not token.is_space:
+                if token.i > 0:
+                    token.is_sent_start = True
+                break
     return doc
