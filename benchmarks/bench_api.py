@@ -332,6 +332,97 @@ async def load(base: str, clients: int, seconds: float, max_requests: int, seed:
     return results, dict(errors), wall
 
 
+class RawConnection:
+    """A minimal HTTP/1.1 keep-alive client on asyncio streams (GET only, to 127.0.0.1).
+
+    httpx costs the client several milliseconds of CPU per request; on a 2-core
+    machine the load generator then takes the CPU the server is being measured on.
+    This one parses only the status line, the headers it needs and the body length.
+    """
+
+    def __init__(self, host: str, port: int, timeout: float):
+        self.host, self.port, self.timeout = host, port, timeout
+        self.reader = self.writer = None
+
+    async def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            with contextlib.suppress(Exception):
+                await self.writer.wait_closed()
+        self.reader = self.writer = None
+
+    async def get(self, target: str) -> tuple[int, dict[bytes, bytes], bytes]:
+        return await asyncio.wait_for(self._get(target), self.timeout)
+
+    async def _get(self, target: str):
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        self.writer.write(f"GET {target} HTTP/1.1\r\nHost: {self.host}\r\nAccept: */*\r\n\r\n".encode("latin-1"))
+        await self.writer.drain()
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        lines = head.split(b"\r\n")
+        status = int(lines[0].split(b" ", 2)[1])
+        headers = {}
+        for line in lines[1:]:
+            if b":" in line:
+                k, v = line.split(b":", 1)
+                headers[k.strip().lower()] = v.strip()
+        if b"content-length" in headers:
+            body = await self.reader.readexactly(int(headers[b"content-length"]))
+        elif headers.get(b"transfer-encoding", b"").lower() == b"chunked":
+            parts = []
+            while True:
+                size = int((await self.reader.readuntil(b"\r\n")).split(b";")[0], 16)
+                chunk = await self.reader.readexactly(size + 2)
+                if size == 0:
+                    break
+                parts.append(chunk[:-2])
+            body = b"".join(parts)
+        else:
+            body = await self.reader.read()
+            await self.close()
+        if headers.get(b"connection", b"").lower() == b"close":
+            await self.close()
+        return status, headers, body
+
+
+async def load_raw(base: str, clients: int, seconds: float, max_requests: int, seed: int, pairs, article_pks,
+                   mix=request_mix):
+    """:func:`load` with :class:`RawConnection` clients (one keep-alive connection each)."""
+    from urllib.parse import urlencode, urlsplit
+
+    url = urlsplit(base)
+    results: list[tuple[str, float, int, bool]] = []
+    errors: dict[str, int] = defaultdict(int)
+    deadline = time.monotonic() + seconds
+
+    async def client(k: int):
+        rng = random.Random(seed * 1000 + k)
+        conn = RawConnection(url.hostname, url.port, 30.0)
+        try:
+            while time.monotonic() < deadline and len(results) < max_requests:
+                name, path, params = mix(rng, pairs, article_pks)
+                target = path + ("?" + urlencode(params) if params else "")
+                t0 = time.perf_counter()
+                hit = False
+                try:
+                    status, headers, _ = await conn.get(target)
+                    hit = headers.get(b"x-cache") == b"hit"
+                    if status != 200:
+                        errors[f"{name}: HTTP {status}"] += 1
+                except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError, ValueError) as exc:
+                    status = 0
+                    errors[f"{name}: {type(exc).__name__}"] += 1
+                    await conn.close()
+                results.append((name, time.perf_counter() - t0, status, hit))
+        finally:
+            await conn.close()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client(k) for k in range(clients)))
+    return results, dict(errors), time.perf_counter() - started
+
+
 def pct(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -380,6 +471,8 @@ def main(argv=None) -> int:
                     help="First measure the server's CPU time per request kind, N requests each, one at a time.")
     ap.add_argument("--mix", choices=sorted(MIXES), default="dashboard",
                     help="dashboard: what the dashboard asks for; lookups: index lookups only (the API's own cost).")
+    ap.add_argument("--client", choices=("raw", "httpx"), default="raw",
+                    help="raw: a minimal asyncio HTTP/1.1 client (little CPU); httpx: httpx.AsyncClient.")
     ap.add_argument("--out", default="/tmp/eventwire-bench/bench_api.json")
     args = ap.parse_args(argv)
 
@@ -405,16 +498,19 @@ def main(argv=None) -> int:
 
         server_proc = psutil.Process(proc.pid)
         cpu_before = tree_cpu(server_proc)
+        client_cpu0 = time.process_time()
         results, errors, wall = asyncio.run(
-            load(base, args.clients, args.seconds, args.max_requests, args.seed, pairs, counts["articles"], MIXES[args.mix])
+            (load_raw if args.client == "raw" else load)(base, args.clients, args.seconds, args.max_requests, args.seed, pairs, counts["articles"], MIXES[args.mix])
         )
         # How much CPU the server got during the run (1.0 = one core all the time).
         server_share = (tree_cpu(server_proc) - cpu_before) / wall
+        client_share = (time.process_time() - client_cpu0) / wall
     load_after = os.getloadavg()
     summary = summarise(results, errors, wall)
     summary.update(
         store={k: counts[k] for k in ("articles", "events", "event_clusters", "quotes")},
-        server_cpu_per_request=cpu, server_cores_used=round(server_share, 2), build=built, mix=args.mix, clients=args.clients, workers=args.workers, cache_seconds=args.cache_seconds, cpus=os.cpu_count(),
+        server_cpu_per_request=cpu, server_cores_used=round(server_share, 2), client=args.client,
+        client_cores_used=round(client_share, 2), build=built, mix=args.mix, clients=args.clients, workers=args.workers, cache_seconds=args.cache_seconds, cpus=os.cpu_count(),
         loadavg_before=[round(x, 2) for x in load_before], loadavg_after=[round(x, 2) for x in load_after],
         when=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
     )

@@ -1275,12 +1275,12 @@ class _Builder:
             return
         for a in bare:
             if a.kind == "person":
-                # a person only where nothing else in the sentence of the first mention
-                # could be the country ("told his U.S. counterpart")
+                # not where another person of the home country shares the sentence of the
+                # first mention: "told his U.S. counterpart Gina Raimondo" in Washington
                 first = min(m[0] for m in a.mentions)
                 sent = self.toks[first].sent
-                if any(o is not a and o.country and any(sent.start <= m[0] < sent.end for m in o.mentions)
-                       for o in live):
+                if any(o is not a and o.kind == "person" and o.country == home
+                       and any(sent.start <= m[0] < sent.end for m in o.mentions) for o in live):
                     continue
             a.code, a.country, a.sector = home + a.code, home, a.code
 

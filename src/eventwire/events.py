@@ -478,24 +478,31 @@ class _Coder(_Tree):
 
     def people_actor(self, tok: Token, country: Optional[str]) -> Optional[Actor]:
         """An unnamed group ("protesters", "thousands of supporters") as an actor of ``country``."""
+        found = self.people_actors(tok, country)
+        return found[0] if found else None
+
+    def people_actors(self, tok: Token, country: Optional[str]) -> list[Actor]:
+        """``people_actor`` for every country of a coordinated "in" phrase ("firms in
+        Russia, China and other countries" -> RUSBUS, CHNBUS)."""
         sector = self.lex.people.get(_lemma(tok))
         if sector is None:
-            return None
+            return []
+        countries: list[str] = []
         for pr in self._preps(tok):
             if _lemma(pr) in ("in", "from"):
                 po = self._pobj(pr)
-                if po is not None:
-                    where = self.actor_of(po) or self.place_of(po)
-                    if where is not None and where.country:
-                        country = where.country
+                for p in ((po, *po.conjuncts) if po is not None else ()):
+                    where = self.actor_of(p) or self.place_of(p)
+                    if where is not None and where.country and where.country not in countries:
+                        countries.append(where.country)
         for pr in self._preps(tok):
             if _lemma(pr) == "of":
                 po = self._pobj(pr)
                 if po is not None and po.pos_ == "NOUN":
                     sector = self.lex.people.get(_lemma(po), sector)
-        if country is None:
-            return None
-        return Actor(id="", name=tok.text, code=country + sector, country=country, kind="group")
+        if not countries and country is not None:
+            countries = [country]
+        return [Actor(id="", name=tok.text, code=c + sector, country=c, kind="group") for c in countries]
 
     @staticmethod
     def place_actor(place) -> Actor:
@@ -527,8 +534,10 @@ class _Coder(_Tree):
         close = {s.start for s in self.sents[max(0, n - 2) : n + 1]}
         far = {s.start for s in self.sents[max(0, n - 2 * ANAPHORA_WINDOW) : n + 1]}
         lemma, stem = _lemma(tok), _lemma(tok)[:4]
-        other = [h for h in reversed(self.history) if source is None or h[2].id != source.id]
-        found = next((h[5] for h in other if h[0] in far and (h[3] == lemma or h[4][:4] == stem)), None)
+        other = [h for h in reversed(self.history) if source is None or (
+            h[2].id != source.id and not (source.country and h[2].country == source.country))]
+        found = next((h[5] for h in other if h[0] in far and (h[3] == lemma or h[4][:4] == stem)
+                      and (entry is None or h[1] not in REACTION_ROOTS or h[1] == entry.code[:2])), None)
         if found is None and entry is not None:
             found = next((h[5] for h in other if h[0] in close and h[1] == entry.code[:2]), None)
         if found is None and generic:
@@ -540,7 +549,8 @@ class _Coder(_Tree):
         # every source of that act ("the United States and Britain struck ...")
         out: list[Actor] = []
         for h in self.history:
-            if h[5] == found and all(not _same(h[2], o) for o in out) and (source is None or h[2].id != source.id):
+            if h[5] == found and all(not _same(h[2], o) for o in out) and (source is None or (
+                    h[2].id != source.id and not (source.country and h[2].country == source.country))):
                 out.append(h[2])
         return out
 
@@ -847,10 +857,15 @@ class _Coder(_Tree):
                 # "the two leaders agreed to raise trade": a mutual intent of two parties;
                 # "Egypt has offered to host talks": a commitment with no recipient
                 subj = self.undateline(self._subject(verb))
+                obj = self._object(verb)
                 if not (frame.kind == "intent" and (
                     len(self.actors_of(subj)) >= 2 or _lemma(verb) in COMMISSIVE
                     or (subj is not None and _lemma(subj) in self.lex.pair_nouns)
-                )):
+                )) and not (
+                    # "urged all sides to exercise restraint": an appeal to no one in particular
+                    frame.kind == "appeal" and obj is not None and _lemma(obj) in ("side", "party")
+                    and any(_low(c) == "all" for c in self.kids(obj))
+                ):
                     continue
             strict = (own is not None and own.strict and target is own.target) or (
                 inner is not None and inner.strict and target is inner.target
@@ -1070,8 +1085,7 @@ class _Coder(_Tree):
                 else:
                     named = self.sentence_targets.get(self.sent_of(head).start)
                     country = named.country if named is not None else self.event_country(cand)
-                people = self.people_actor(cand.target, country)
-                targets = [people] if people is not None else []
+                targets = self.people_actors(cand.target, country)
             if not targets and root in ("15", "18", "19", "20"):
                 # "struck targets in the Gaza Strip"
                 where = self.default_target(head, frozenset({"in", "inside", "across"}))
@@ -1080,7 +1094,7 @@ class _Coder(_Tree):
             if not targets and self.is_event_noun(cand.target):
                 _, between = self.noun_target(cand.target)
                 targets = [a for t in (between or ()) for a in self.actors_of(t)]
-            if not targets and root in REACTION_ROOTS and (
+            if not targets and root in REACTION_ROOTS and not self.domestic_protest(root, sources) and (
                 self.is_event_noun(cand.target) or _lemma(cand.target) in self.lex.anaphoric
             ):
                 targets = self.anaphor(cand.target, sources[0] if sources else None)
@@ -1091,6 +1105,16 @@ class _Coder(_Tree):
             where = self.default_target(head, frozenset({"in", "inside", "across"}))
             if where is not None:
                 targets = self.actors_of(where) or [self.place_actor(p) for p in [self.place_of(where)] if p]
+        if cand.target is None and not targets and root in REACTION_ROOTS and head.pos_ in ("VERB", "AUX") \
+                and not self.domestic_protest(root, sources):
+            # "Kyiv welcomed the sanctions", "Moscow dismissed the measures": the object
+            # pattern names the act, whose source is the recipient
+            obj = self._object(head)
+            if obj is not None and any(_low(c) in ("the", "this", "these", "that", "those") for c in self.kids(obj)) and (
+                self.is_event_noun(obj) or _lemma(obj) in self.lex.anaphoric
+            ):
+                targets = [t for t in self.anaphor(obj, sources[0] if sources else None)
+                           if not any(t.country and t.country == src.country for src in sources)]
         pair_actors = [a for t in (cand.pair or ()) for a in self.actors_of(t)]
         mutual = (root in self.lex.mutual_roots or _lemma(head) in self.lex.reciprocal) and not (
             cand.source is not None and _lemma(cand.source) in self.lex.third_party
@@ -1183,6 +1207,12 @@ class _Coder(_Tree):
                 )
             )
         return out
+
+    @staticmethod
+    def domestic_protest(root: str, sources: list[Actor]) -> bool:
+        """"activists protested against the deal": a protest by a country's own people is
+        aimed at their government, not at whoever made the deal."""
+        return root == "14" and bool(sources) and all(s.country and s.sector not in (None, "GOV") for s in sources)
 
     def slotless(self, head: Token) -> bool:
         """No word of the clause could name a recipient: no object, no proper noun or

@@ -75,6 +75,8 @@ class Cues:
     honorifics: frozenset
     indefinite: frozenset
     anonymous_roles: frozenset
+    mixed: frozenset = frozenset()
+    descriptors: frozenset = frozenset()
 
     def is_cue(self, token: Token) -> bool:
         lemma = token.lemma_.lower()
@@ -96,6 +98,8 @@ def load_cues(path: str = "quotes/cues.yaml") -> Cues:
         honorifics=frozenset(data["honorifics"]),
         indefinite=frozenset(data["indefinite_determiners"]),
         anonymous_roles=frozenset(data["anonymous_roles"]),
+        mixed=frozenset(data.get("mixed_verbs", ())),
+        descriptors=frozenset(data.get("name_descriptors", ())),
     )
 
 
@@ -419,6 +423,11 @@ class _QuoteFinder:
             tokens = tokens[1:]
         while len(tokens) > 1 and tokens[0].tag_ in ("VBG", "VBD", "VBZ", "VB"):
             tokens = tokens[1:]
+        # "Billionaire Donald Trump", "Chancellor Olaf Scholz": a title or descriptor is no name
+        while len(tokens) > 1 and tokens[1].pos_ == "PROPN" and (
+            tokens[0].pos_ == "NOUN" or tokens[0].lower_ in self.cues.role_nouns or tokens[0].lower_ in self.cues.descriptors
+        ):
+            tokens = tokens[1:]
         if not tokens:
             return []
         # words as written, so that "Schmidt-Traub" keeps its hyphen
@@ -436,6 +445,8 @@ class _QuoteFinder:
         words = [w for w in words if w.replace("-", "").replace(".", "").replace("'", "").isalpha()]
         while words and words[0].lower().rstrip(".") in self.cues.honorifics:
             words = words[1:]
+        while len(words) > 1 and words[0].lower() in self.cues.descriptors:
+            words = words[1:]  # "Billionaire Donald Trump"
         return words
 
     def fullest(self, words: list[str], in_title: bool = False) -> str:
@@ -467,7 +478,12 @@ class _QuoteFinder:
             if token.is_punct or token.is_space or self.in_region(token):
                 continue
             if self.cues.is_cue(token) and token.pos_ in ("VERB", "AUX"):
+                before = len(found)
                 self._from_cue(token, found, claimed)
+                if len(found) == before and token.lemma_.lower() in self.cues.mixed:
+                    self._from_mixed(token, found, claimed)
+            elif token.lemma_.lower() in self.cues.mixed and token.pos_ == "VERB":
+                self._from_mixed(token, found, claimed)
             elif token.lower_ == "according":
                 self._from_according(token, found, claimed)
         self._headline_colon(found, claimed)
@@ -640,6 +656,47 @@ class _QuoteFinder:
             return KIND_DIRECT, inside
         return KIND_MIXED, inside
 
+    def _trailing(self, verb: Token) -> Optional[tuple[tuple[int, int], Span]]:
+        """'The EU is ready to act, the bloc's foreign policy chief said on Monday.': a
+        sentence-final attribution the parser did not link to the clause before it."""
+        sent = verb.sent
+        if verb.tag_ not in ("VBD", "VBZ", "VBP") or verb.dep_ in ("amod", "acl", "relcl", "conj", "xcomp", "pcomp"):
+            return None
+        if any(c.dep_ in _SUBJ + ("dobj", "ccomp", "xcomp", "dative", "aux", "auxpass") for c in verb.children):
+            return None
+        after = {t.i for t in verb.subtree}
+        if any(t.i not in after and not (t.is_punct or t.is_space) for t in self.doc[verb.i + 1 : sent.end]):
+            return None
+        if any(c.dep_ not in ("prep", "npadvmod", "advmod", "punct", "agent") for c in verb.rights):
+            return None
+        if any(t.pos_ in ("VERB", "AUX") for t in self.doc[verb.i + 1 : sent.end]):
+            return None
+        comma = None
+        for t in reversed(self.doc[sent.start : verb.i]):
+            if t.text == "," or t.text in ("—", "–", "--"):
+                comma = t
+                break
+            if t.pos_ in ("VERB", "AUX", "CCONJ", "SCONJ") or t.is_punct and t.text not in ("'s", "’s", "."):
+                return None
+            if t.pos_ == "ADP" and t.lower_ not in ("of", "for", "at", "in"):
+                return None
+        if comma is None or not 1 <= verb.i - comma.i - 1 <= 10:
+            return None
+        np = self.doc[comma.i + 1 : verb.i]
+        while len(np) > 1 and np[-1].pos_ in ("ADV", "AUX", "PART"):
+            np = np[:-1]
+        if not any(t.pos_ in ("NOUN", "PROPN", "PRON") for t in np):
+            return None
+        side = [t for t in self.doc[sent.start : comma.i] if not t.is_space]
+        while side and (side[0].is_punct and side[0].text not in _OPENERS or side[0].is_space or self.in_dateline(side[0])):
+            side = side[1:]
+        if sum(t.is_alpha for t in side) < 4 or not any(t.pos_ in ("VERB", "AUX") for t in side):
+            return None
+        start, end = side[0].idx, side[-1].idx + len(side[-1])
+        if any(r.open < start < r.close for r in self.regions):
+            return None
+        return (start, end), np
+
     def _parenthetical(self, verb: Token) -> Optional[tuple[int, int]]:
         """'Far too many lives, Barden says, have been lost': the clause around the cue."""
         if verb.dep_ != "parataxis" or not any(c.dep_ in _SUBJ for c in verb.children):
@@ -671,6 +728,16 @@ class _QuoteFinder:
     def _from_cue(self, verb: Token, found: list, claimed: dict) -> None:
         lemma = verb.lemma_.lower()
         content, before = self._complement(verb)
+        if content is None and lemma in self.cues.reporting:
+            trailing = self._trailing(verb)
+            if trailing is not None:
+                span, np = trailing
+                kind, regions = self._classify(span)
+                if kind == KIND_DIRECT:
+                    self._claim(regions, verb, np, claimed)
+                else:
+                    self._register(_Found(span, kind, verb, np, regions), found, claimed)
+                return
         if content is None:
             span = self._parenthetical(verb) if lemma in self.cues.reporting else None
             if span is not None:
@@ -693,11 +760,55 @@ class _QuoteFinder:
             return
         if lemma not in self.cues.reporting and lemma not in self.cues.prepositional:
             return
-        if subj is None or self._has_inner_cue(content):
+        if subj is None:
             return
         if len(_WORD.findall(self.text[span[0] : span[1]])) < 2:
             return
         self._register(_Found(span, kind, verb, self._np(subj), regions), found, claimed)
+
+    def _from_mixed(self, verb: Token, found: list, claimed: dict) -> None:
+        """'X called Y "..."', 'condemned it "in the strongest terms"', 'rejected Y as "..."',
+        'promised "unprecedented" measures': a verb of judging or promising whose object
+        carries quoted words is a mixed quote of its subject."""
+        if any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
+            return
+        tokens: list[Token] = []
+        for child in verb.rights:
+            if child.dep_ == "punct" and (child.text in _OPENERS or child.text in _CLOSERS or child.text == "``"):
+                continue
+            if child.dep_ in ("cc", "conj", "advcl", "punct", "parataxis", "mark", "ccomp", "relcl"):
+                break
+            if child.dep_ in ("dobj", "oprd", "attr", "prep", "xcomp", "npadvmod", "dative", "acomp", "advmod"):
+                tokens.extend(child.subtree)
+        tokens = sorted(tokens, key=lambda t: t.i)
+        while tokens and (tokens[-1].is_space or tokens[-1].is_punct and tokens[-1].text in _TRAILING):
+            tokens = tokens[:-1]
+        if not tokens:
+            return
+        start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+        for r in self.regions:
+            if start < r.open < end < r.close and self.para_of(r.open) == self.para_of(end):
+                end = r.close
+        inside = [r for r in self.regions if start <= r.open and r.end <= end]
+        if not inside or any(self._is_title_like(r) for r in inside):
+            return
+        if any(r.open in claimed for r in inside):
+            return
+        subj = self._subject(verb)
+        if subj is None:
+            return
+        span = (start, end)
+        kind, regions = self._classify(span)
+        if kind == KIND_DIRECT:
+            self._claim(regions, verb, self._np(subj), claimed)
+            return
+        self._register(_Found(span, KIND_MIXED, verb, self._np(subj), regions), found, claimed)
+
+    def _is_title_like(self, r: Region) -> bool:
+        """A name in quotation marks ("Sunday Morning", "Oppenheimer"): a title, not words said."""
+        words = _WORD.findall(self.text[r.start : r.end])
+        small = {"of", "the", "a", "an", "and", "in", "on", "for", "to", "at"}
+        return bool(words) and len(words) <= 6 and all(w[:1].isupper() or w.lower() in small for w in words) and words[0][:1].isupper()
 
     def _has_inner_cue(self, head: Token) -> bool:
         """The content is itself an attribution ("... that Y told Z ..."): Y is the one quoted."""
@@ -1052,6 +1163,10 @@ class _QuoteFinder:
                         name = theirs_clean
                     return self._make(name, np, actor)
             return self._make(name, np)
+        if kind == "group" and self._titled_person(np):
+            words = self._clean_name(np)
+            if words:
+                return self._make(self.fullest(words), np)
         if kind == "group":
             name = self._institution_name(np)
             common = not any(t.is_title or t.is_upper for t in np if t.dep_ != "det" and t.i != np.start)
@@ -1062,6 +1177,17 @@ class _QuoteFinder:
             given = self._given_name(np)
             return self._make(given.text, np) if given is not None else _UNNAMEABLE
         return None
+
+    def _titled_person(self, np: Span) -> bool:
+        """'Chancellor Olaf Scholz' read as an organisation: a title, then a name."""
+        toks = [t for t in np if not t.is_punct and t.dep_ != "det"]
+        if len(toks) < 2 or toks[-1].i != np.root.i or np.root.pos_ != "PROPN":
+            return False
+        if np.root.lemma_.lower() in self.cues.institution_heads or np.root.lower_ in self.cues.institution_heads:
+            return False
+        first = toks[0].lower_.rstrip(".")
+        rest = toks[1:]
+        return first in self.cues.honorifics and all(t.pos_ == "PROPN" and t.is_title for t in rest) and len(rest) <= 4
 
     def _given_name(self, np: Span) -> Optional[Span]:
         """'a resident who gave her name as Aissa', '... gave only his first name, Ahmed'."""
@@ -1125,7 +1251,7 @@ class _QuoteFinder:
             if sent.start_char >= np.start_char:
                 break
             subj = self._clause_subject(sent)
-            if subj is not None and subj.i < np.start and subj.pos_ != "PRON" and not self.in_region(subj):
+            if subj is not None and subj.i < np.start and subj.pos_ != "PRON" and not self.in_region(subj) and subj.sent.start != np.sent.start:
                 best = subj
         if best is not None:
             sub = self._np(best)
@@ -1196,7 +1322,7 @@ class _QuoteFinder:
 
     def _finish(self, found: list[_Found]) -> list[Quote]:
         found.sort(key=lambda f: (f.span[0], -f.span[1]))
-        out: list[Quote] = []
+        kept: list[_Found] = []
         taken: list[tuple[int, int]] = []
         for f in found:
             s, e = f.span
@@ -1211,6 +1337,12 @@ class _QuoteFinder:
                     f.speaker = None
             if f.subject is not None:
                 self._last = f
+            taken.append((s, e))
+            kept.append(f)
+        self._resolve_forward(kept)
+        out: list[Quote] = []
+        for f in kept:
+            s, e = f.span
             text = f.text if f.text is not None else self.text[s:e]
             cue = None
             if f.cue is not None:
@@ -1218,9 +1350,41 @@ class _QuoteFinder:
                 prt = [c for c in f.cue.children if c.dep_ == "prt"]
                 if prt:
                     cue += " " + prt[0].text
-            taken.append((s, e))
             out.append(Quote(text=text, kind=f.kind, span=(s, e), cue=cue, speaker=f.speaker))
         return out
+
+    def _resolve_forward(self, kept: list[_Found]) -> None:
+        """'..., the bloc's foreign policy chief said. "...," Josep Borrell told reporters.':
+        a definite role noun no one before it holds stands for the person named as the
+        next speaker (same or next paragraph) when that name was not mentioned before."""
+        for n, f in enumerate(kept):
+            np = f.subject
+            if f.speaker is not None or f.source is not None or np is None or self._kind_of(np) != "role":
+                continue
+            first = next((t for t in np if not t.is_punct), None)
+            if first is None or first.lower_ in self.cues.indefinite or np.root.lemma_.lower() in self.cues.anonymous_roles:
+                continue
+            if np.root.tag_ in ("NNS", "NNPS"):
+                continue
+            pi = self.para_of(f.span[0])
+            for g in kept[n + 1 :]:
+                if self.para_of(g.span[0]) > pi + 1:
+                    break
+                if g.speaker is None or g.subject is None or g.source is not None:
+                    continue
+                if self._kind_of(g.subject) != "person":
+                    break
+                surname = g.speaker.name.split()[-1].lower()
+                before = any(
+                    surname in {w.lower() for w in self._clean_name(self.doc[s:e])}
+                    for s, e in self.person_spans if self.doc[s:e].start_char < np.start_char
+                )
+                if not before:
+                    sp = self._relabel(g.speaker, np)
+                    for h in kept:
+                        if h is f or h.source is f:
+                            h.speaker = sp
+                break
 
 
 def extract_quotes(doc: Doc, cues: Optional[Cues] = None) -> list[Quote]:

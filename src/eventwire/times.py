@@ -832,6 +832,9 @@ def _anchored_date(doc: Doc, text: str, times: list[TimeExpr], sent, verb: Token
     return None
 
 
+_TEXT_KEY = "eventwire.times.text"
+
+
 def time_for(doc: Doc, sent, verb) -> tuple[str | None, str]:
     """The date of the event whose clause is headed by ``verb`` in sentence ``sent``.
 
@@ -847,7 +850,9 @@ def time_for(doc: Doc, sent, verb) -> tuple[str | None, str]:
     dl_span = dl.time.span if (dl is not None and dl.time is not None) else None
     times = [t for t in doc._.times or () if t.span != dl_span]
     if verb is not None and sent is not None:
-        text = doc.text
+        text = doc.user_data.get(_TEXT_KEY)
+        if text is None:  # spaCy rebuilds doc.text on every access: read it once per doc
+            text = doc.user_data[_TEXT_KEY] = doc.text
         anchored = _anchored_date(doc, text, times, sent, verb)
         if anchored is not None:
             return contract_value(anchored), "text"

@@ -429,5 +429,5 @@ def ties_period(
             continue
         seen.add(pk)
         quotes += [q for q in queries.list_quotes(store, article=pk, limit=100).items if _speaks_for(q, (a, b))]
-    return JSONResponse({"a": a, "b": b, "interval": interval, "start": start, "end": end,
+    return FastJSONResponse({"a": a, "b": b, "interval": interval, "start": start, "end": end,
                          "events": events.items, "total": events.total, "quotes": quotes})

@@ -189,6 +189,8 @@ def _event_where_common(f: EventFilter, alias: str = "e", by_actor: bool = False
     clauses: list[str] = []
     params: list[Any] = []
     root_col, day_col = (f"({alias}.root || '')", f"({alias}.day || '')") if by_actor else (f"{alias}.root", f"{alias}.day")
+    if f.since or f.until:
+        root_col = f"({alias}.root || '')"  # a period is read from the day index, roots filtered in it
     if f.roots:
         roots = [str(r).zfill(2)[:2] for r in f.roots]
         clauses.append(f"{root_col} IN ({', '.join('?' * len(roots))})")
@@ -464,11 +466,16 @@ def list_quotes(
     else:
         base = f" FROM quotes q JOIN articles a ON a.id = q.article{joins} WHERE {where}"
     # The search term sits first in params (in the join for SQLite, the WHERE for PostgreSQL).
-    total = db.scalar(f"SELECT COUNT(*) AS n{base}", params)
     order_params = [params[0]] if search is not None and db.dialect == "postgresql" else []
+    # The total comes with the page (a window count): the matches are found once.
     rows = db.query(
-        f"SELECT {_QUOTE_COLUMNS}{base} ORDER BY {order} LIMIT ? OFFSET ?", params + order_params + [limit, int(offset)]
+        f"SELECT {_QUOTE_COLUMNS}, COUNT(*) OVER () AS total_matches{base} ORDER BY {order} LIMIT ? OFFSET ?",
+        params + order_params + [limit, int(offset)],
     )
+    if rows:
+        total = rows[0]["total_matches"]
+    else:  # an empty page (limit 0, or past the end): count alone
+        total = db.scalar(f"SELECT COUNT(*) AS n{base}", params)
     return Page([quote_item(r) for r in rows], int(total or 0), limit, int(offset))
 
 
