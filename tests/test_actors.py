@@ -582,3 +582,31 @@ def test_office_holder_without_or_before_known_terms(index, published, name, cod
     # no date: the current holder; a date before every known term: an unnamed actor, not a guess
     actor = resolved(index("The Russian president said the talks went well.", published=published), "Russian president")
     assert (actor.name, actor.code) == (name, code)
+
+
+# ---------------------------------------------------------------------------
+# Home country, coordinated titles, demonyms, acronyms
+
+
+@pytest.mark.parametrize(
+    "text, phrase, code",
+    [
+        # a bare government takes the one country the article is clearly about
+        ("Serbia announced early elections. Serbia's economy grew. The government said the vote would be in June.",
+         "The government", "SRBGOV"),
+        # coordinated titled names keep their own titles
+        ("China's Zhang Wei and Japan's Taro Sato held talks in Tokyo.", "Taro Sato", "JPN"),
+        ("Serb protesters blocked roads near the border.", "Serb protesters", "SRBOPP"),
+        ("The RSF attacked the city on Monday.", "RSF", "SDNREB"),
+        ("EU trade commissioner Jan Novak met the minister.", "Jan Novak", "IGOEUREEC"),
+    ],
+)
+def test_home_country_titles_and_demonyms(index, text, phrase, code):
+    actor = resolved(index(text, published="2025-03-01"), phrase)
+    assert actor is not None and actor.code == code
+
+
+def test_no_home_country_when_countries_compete(index):
+    idx = index("Serbia and Croatia traded accusations. The government said talks would resume.", published="2025-03-01")
+    actor = resolved(idx, "The government")
+    assert actor is None or actor.country is None

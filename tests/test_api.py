@@ -717,6 +717,33 @@ def test_aggregates_are_cached_and_writes_clear_them(writable):
     assert edges[("FRA", "RUS")] == 1  # the new article's event shows at once
 
 
+def test_a_write_by_another_process_makes_cached_answers_stale(tmp_path):
+    path = tmp_path / "g.db"
+    build_store(path)
+    with TestClient(create_app(ApiSettings(db=str(path), cache_seconds=3600))) as c:
+        c.app.state.generation.interval = 0  # check the store's generation on every request
+        first = c.get("/api/articles")
+        assert c.get("/api/articles").headers["x-cache"] == "hit"
+        with open_store(str(path)) as other:  # another writer: not through the API
+            other.add(Article(text="A later report on talks.", id="later", title="Later", published="2022-05-01"),
+                      Analysis("later", "Later", "2022-05-01"), model="test")
+        again = c.get("/api/articles")
+        assert again.headers["x-cache"] == "miss"
+        assert again.json()["total"] == first.json()["total"] + 1
+        assert c.get("/api/articles").headers["x-cache"] == "hit"
+
+
+def test_response_cache_is_bounded_in_bytes():
+    from eventwire.api.deps import ResponseCache
+
+    cache = ResponseCache(ttl=60, size=100, max_bytes=250)
+    for n in range(5):
+        cache.put(n, b"x" * 100, generation=1, nbytes=100)
+    assert [cache.get(n, 1) for n in range(5)] == [None, None, None, b"x" * 100, b"x" * 100]
+    assert cache.get(4, 2) is None  # another generation: stale, and dropped
+    assert cache.get(4, 1) is None
+
+
 class StoringAnalyzer:
     model_name = "fake-1"
 

@@ -299,3 +299,34 @@ def test_first_person_inside_a_quote_is_the_speaker(analyze):
     record = analyze('"We will impose new sanctions on Iran," French President Emmanuel Macron said on Monday.')
     got = [(_country(e.source), _country(e.target), e.root, e.modality) for e in record.events]
     assert ("FRA", "IRN", "13", "future") in got
+
+
+@pytest.mark.parametrize(
+    "text, present, absent",
+    [
+        # an appeal or offer with no recipient slot is coded with target None
+        ("Germany called on all sides to avoid escalation.", ("DEU", None, "02"), None),
+        ("Turkey offered to mediate between Russia and Ukraine.", ("TUR", None, "03"), ("TUR", "RUS", "03")),
+        # ... but a slot that names no actor still blocks it
+        ("Russia criticised the plan.", None, ("RUS", None, "11")),
+        # deployments take no recipient
+        ("Russia deployed troops near its border with Ukraine.", ("RUS", None, "15"), ("RUS", "UKR", "15")),
+        # "welcomed the sanctions": the source of the sanctions is the recipient
+        ("Washington imposed sanctions on Russia. Kyiv welcomed the sanctions.", ("UKR", "USA", "05"), None),
+        # a finite verb coordinated with an intent frame is not itself future
+        ("Moscow vowed to retaliate and summoned Poland's ambassador.", ("RUS", "POL", "11"), None),
+        # every country of a coordinated "in" phrase
+        ("Washington imposed sanctions on firms in Russia and China.", ("USA", "CHN", "16"), None),
+    ],
+)
+def test_recipientless_and_reaction_cases(code, text, present, absent):
+    got = triples(code(text), counted_only=True)
+    if present is not None:
+        assert present in got
+    if absent is not None:
+        assert absent not in got
+
+
+def test_finite_conjunct_of_intent_frame_is_asserted(code):
+    events = [e for e in code("Moscow vowed to retaliate and summoned Poland's ambassador.") if e.root == "11"]
+    assert events and all(e.modality == "asserted" for e in events)

@@ -381,3 +381,152 @@ def test_seed_article_kinds(seed):
     assert quote_with(seed, "he plans to meet with Xi in person").kind == "indirect"
     # no quote swallows the rest of the article
     assert all(len(q.text) < 400 for q in seed.quotes)
+
+
+# ---------------------------------------------------------------------------
+# Generalisation: mixed quotes of judging verbs, nested attribution, trailing role
+# nouns, titles and descriptors before names, titles of works in quotation marks
+
+
+MIXED_JUDGING = [
+    # X called Y "..."
+    ("Spanish Prime Minister Pedro Sanchez called the tariff plan \u201ca blow to free trade\u201d on Tuesday.",
+     "a blow to free trade", "Pedro Sanchez"),
+    # condemned X "in the strongest terms" (straight marks)
+    ('Egyptian President Abdel Fattah al-Sisi condemned the raid "in the strongest possible terms".',
+     "in the strongest possible terms", "Abdel Fattah al-Sisi"),
+    # rejected Y as "..."
+    ("The Polish foreign ministry rejected the report as \u201cpure fiction invented in Minsk\u201d.",
+     "pure fiction invented in Minsk", "Polish foreign ministry"),
+    # described ... as "..." after a relative pronoun
+    ("Kenyan President William Ruto described the loan terms as \u201cunfair to every African economy\u201d.",
+     "unfair to every African economy", "William Ruto"),
+    # promised "..." measures: the quoted word is part of the object
+    ("Canadian Prime Minister Mark Carney promised \u201cgenerational\u201d investment in housing across the country.",
+     "investment in housing", "Mark Carney"),
+]
+
+
+@pytest.mark.parametrize("body, fragment, speaker", MIXED_JUDGING)
+def test_judging_verbs_with_quoted_object_are_mixed_quotes(analyze, body, fragment, speaker):
+    record = analyze(body)
+    q = quote_with(record, fragment)
+    assert q.kind == "mixed"
+    assert name_of(q) == speaker
+
+
+NOT_QUOTES = [
+    # a title of a show in quotation marks, no cue
+    ("The variety show \u201cSunday Morning\u201d devoted a whole segment to the new tax rules.", "Sunday Morning"),
+    # a judging verb without quoted words is no quote
+    ("Spanish Prime Minister Pedro Sanchez called the tariff plan a mistake on Tuesday.", "tariff plan"),
+    # praising a film by its title
+    ("Culture Minister Rachida Dati praised \u201cThe Count of Monte Cristo\u201d at the festival.", "Monte Cristo"),
+]
+
+
+@pytest.mark.parametrize("body, fragment", NOT_QUOTES)
+def test_titles_and_bare_judgements_are_not_quotes(analyze, body, fragment):
+    record = analyze(body)
+    assert not [q for q in record.quotes if fragment.lower() in q.text.lower()]
+
+
+NESTED = [
+    ("The Kremlin said on Friday that President Vladimir Putin had told Chinese leader Xi Jinping that Moscow was open to talks.",
+     "Moscow was open to talks", "Kremlin"),
+    ("The White House said Biden told Netanyahu in a call that Washington would not join any strike on Iran.",
+     "would not join any strike on Iran", "White House"),
+]
+
+
+@pytest.mark.parametrize("body, fragment, speaker", NESTED)
+def test_nested_attribution_goes_to_the_outer_speaker(analyze, body, fragment, speaker):
+    record = analyze(body)
+    q = quote_with(record, fragment)
+    assert name_of(q) == speaker
+
+
+ROLE_BEFORE_NAME = [
+    ("BRUSSELS \u2014 The EU is ready to widen sanctions against Belarus, the bloc's foreign policy chief said on Monday.\n\n"
+     "\u201cWe will not allow this to continue,\u201d Josep Borrell told reporters.",
+     "ready to widen sanctions", "Josep Borrell"),
+    ("Seoul will not send weapons to Kyiv for now, the country's defence minister said.\n\n"
+     "\u201cOur position has not changed,\u201d Shin Won-sik said in parliament.",
+     "will not send weapons to Kyiv", "Shin Won-sik"),
+]
+
+
+@pytest.mark.parametrize("body, fragment, speaker", ROLE_BEFORE_NAME)
+def test_role_noun_before_the_name_it_stands_for(analyze, body, fragment, speaker):
+    record = analyze(body)
+    q = quote_with(record, fragment)
+    assert q.kind == "indirect"
+    assert name_of(q) == speaker
+
+
+def test_role_noun_is_not_given_a_name_mentioned_before_it(analyze):
+    body = ("Viktor Orban met the prime minister of Slovakia on Monday.\n\n"
+            "The talks were constructive, the Slovak prime minister said.\n\n"
+            "\u201cWe agree on energy,\u201d Viktor Orban said.")
+    q = quote_with(analyze(body), "talks were constructive")
+    assert name_of(q) != "Viktor Orban"
+
+
+TITLED = [
+    ("Chancellor Olaf Scholz said the budget would be balanced next year.", "budget would be balanced", "Olaf Scholz"),
+    ("Billionaire Elon Musk said the company would build a new factory in Texas.", "would build a new factory", "Elon Musk"),
+    ("Former Prime Minister Imran Khan said the charges against him were politically motivated.",
+     "charges against him were politically", "Imran Khan"),
+]
+
+
+@pytest.mark.parametrize("body, fragment, speaker", TITLED)
+def test_titles_and_descriptors_are_not_part_of_the_name(analyze, body, fragment, speaker):
+    q = quote_with(analyze(body), fragment)
+    assert name_of(q) == speaker
+
+
+CONDITIONAL_CONTENT = [
+    ("Mr. Amar said that if the talks failed, a grand bargain might still be possible.",
+     "a grand bargain might still be possible"),
+    ("The minister said if the ceasefire collapsed, aid convoys would stop at the border.",
+     "aid convoys would stop at the border"),
+]
+
+
+@pytest.mark.parametrize("body, fragment", CONDITIONAL_CONTENT)
+def test_reported_clause_may_open_with_a_condition(analyze, body, fragment):
+    q = quote_with(analyze(body), fragment)
+    assert q.kind == "indirect"
+
+
+def test_asked_whether_is_a_question_not_a_quote(analyze):
+    record = analyze("The minister asked whether the talks would resume before the summit.")
+    assert not [q for q in record.quotes if "talks would resume" in q.text]
+
+
+def test_colon_after_a_speech_verb_without_quotation_marks(analyze):
+    record = analyze("Kremlin spokesman Dmitry Peskov told reporters: Russia will respond to any provocation on its borders.")
+    q = quote_with(record, "Russia will respond to any provocation")
+    assert q.kind == "indirect"
+    assert name_of(q) == "Dmitry Peskov"
+
+
+def test_gerund_content_stops_before_a_second_finite_verb(analyze):
+    record = analyze("The rebel group denied shelling the market and blamed government troops for the deaths.")
+    q = quote_with(record, "shelling the market")
+    assert "blamed" not in q.text
+
+
+INSTITUTIONS_WITH_PREPOSITIONS = [
+    ("According to the Peterson Institute for International Economics, tariffs would cost households 1,200 dollars a year.",
+     "tariffs would cost households", "Peterson Institute for International Economics"),
+    ("The German Institute for Economic Research said growth would slow to 0.3 percent next year.",
+     "growth would slow", "German Institute for Economic Research"),
+]
+
+
+@pytest.mark.parametrize("body, fragment, speaker", INSTITUTIONS_WITH_PREPOSITIONS)
+def test_institution_names_keep_their_prepositional_part(analyze, body, fragment, speaker):
+    q = quote_with(analyze(body), fragment)
+    assert name_of(q) == speaker

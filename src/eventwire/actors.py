@@ -1006,7 +1006,16 @@ class _Builder:
                         continue
                     self.mention(a, start, end)
                     return
+                if role.kind == "institution" and not (definite and role.sector in STATE_SECTORS and not role.plural):
+                    return
                 if role.kind == "institution":
+                    # "the government" with none named before: a sector-only actor that
+                    # takes the article's home country, if it has one (see fill_home)
+                    name = re.sub(r"^(the)\s+", "", doc[start:end].text, flags=re.I)
+                    target = self.new_actor(name=name, code=role.sector, country=None, sector=role.sector,
+                                            kind="institution", key=norm_key(name), explicit_code=True)
+                    target.heads.add(role.phrase.split()[-1])
+                    self.mention(target, start, end)
                     return
             if role.sector in ("GOV",) or role.phrase in ("people", "population", "public", "children", "women", "families"):
                 return

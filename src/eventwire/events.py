@@ -537,7 +537,8 @@ class _Coder(_Tree):
         other = [h for h in reversed(self.history) if source is None or (
             h[2].id != source.id and not (source.country and h[2].country == source.country))]
         found = next((h[5] for h in other if h[0] in far and (h[3] == lemma or h[4][:4] == stem)
-                      and (entry is None or h[1] not in REACTION_ROOTS or h[1] == entry.code[:2])), None)
+                      and (h[1] == entry.code[:2] or h[1] not in REACTION_ROOTS if entry is not None
+                           else cameo.quad_class(h[1]) in (2, 4))), None)
         if found is None and entry is not None:
             found = next((h[5] for h in other if h[0] in close and h[1] == entry.code[:2]), None)
         if found is None and generic:
@@ -1020,6 +1021,9 @@ class _Coder(_Tree):
                 via = dep
             if dep in ("relcl", "acl", "appos", "nsubj", "nsubjpass", "parataxis"):
                 break
+            if dep == "conj" and cur.tag_ in ("VBD", "VBZ") and gov.tag_ == "VB" \
+                    and any(c.dep_ == "aux" and c.tag_ == "TO" for c in self.kids(gov)):
+                break  # "vowed to retaliate and summoned the envoy": a finite verb misattached to the infinitive
             if dep == "advcl" and any(m.dep_ == "mark" and _low(m) in TEMPORAL_MARKS for m in self.kids(cur)):
                 break  # "vowed to retaliate after Washington imposed sanctions": the sanctions happened
             cur = gov
@@ -1058,6 +1062,8 @@ class _Coder(_Tree):
             return []  # a purpose clause ("summoned the envoy to protest"): part of the main event
         code = cand.code
         root = code[:2]
+        if cand.target is not None and _lemma(cand.target) in ("side", "party") and any(_low(c) == "all" for c in self.kids(cand.target)):
+            cand.target = None  # "called on all sides to ...": no one in particular
         if cand.sources is not None:
             sources = [a for t in cand.sources for a in self.actors_of(t)]
         else:
@@ -1142,9 +1148,13 @@ class _Coder(_Tree):
             pairs = [(s, None) for s in sources]
         if not pairs:
             return []
+        go_between = code == "039" and bool(sources)
+        if go_between:
+            # "offered to mediate between X and Y": a go-between's offer has no recipient
+            pairs = [(s, None) for s in sources]
         if root in self.lex.recipientless_roots:
             pairs = list({(s.id or s.code): (s, None) for s, _ in pairs}.values())
-        if root not in self.lex.untargeted_roots and all(t is None for _, t in pairs) and not (
+        if root not in self.lex.untargeted_roots and not go_between and all(t is None for _, t in pairs) and not (
             root in self.lex.slotless_roots and cand.target is None and (not cand.pair or root == "03") and self.slotless(head)
         ):
             return []
@@ -1183,7 +1193,9 @@ class _Coder(_Tree):
                 self.history.append((sent.start, entry.root, src, _lemma(obj) if obj is not None else "", _lemma(head), head.i))
             if tgt is not None:
                 self.sentence_targets[sent.start] = tgt
-                if src.id and tgt.id and src.country != tgt.country and mutual:
+                if src.id and tgt.id and src.country != tgt.country and mutual and not any(
+                    t.dep_ in ("relcl", "acl") for t in (head, *head.ancestors)
+                ):  # not "a call in which Biden and Xi discussed ...": the main clause's pair
                     self.pairs.append((sent.start, src, tgt))
             out.append(
                 Event(

@@ -17,6 +17,12 @@ How it works:
    ``X accused Y of ...``, a parenthetical ``..., X says, ...`` and a headline's
    ``X: ...`` likewise. A complement that is all quotation is the attribution of a
    direct quote. Speech reported inside a direct quote is not a quote of its own.
+   Nested attribution (``the Kremlin said Putin told Xi that ...``) is one quote of
+   the outer speaker. A verb of judging or promising (``mixed_verbs``) whose object
+   carries quoted words is a mixed quote (``X called Y "..."``, ``condemned it "in
+   the strongest terms"``, ``rejected Y as "..."``); a title in quotation marks
+   (``"Sunday Morning"``) is not. A sentence-final ``..., the bloc's chief said`` the
+   parser leaves unlinked takes the clause before it.
 3. A direct quote without such a complement takes its attribution from the words
    right after it (``"...," X said``, ``said X``) or right before it (``X said:``,
    ``X: "..."``); a quote with neither continues the speaker of the quote before it
@@ -31,8 +37,13 @@ How it works:
    where the text alone cannot. Indefinite speakers (``a senior official``, ``one
    resident``) and anything that cannot be linked are ``None``: never a guess.
 
-Limits: no coreference beyond that short context (a role noun before the name it
-stands for is not resolved); a cue the parser does not attach to its complement is
+A definite role noun no earlier person holds (``the bloc's foreign policy chief
+said``) stands for the person named as the next speaker in the same or next
+paragraph, when that name was not mentioned before it. Titles and descriptors
+(``Chancellor``, ``Billionaire``: ``honorifics``, ``role_nouns``, ``name_descriptors``)
+are not part of a name.
+
+Limits: no coreference beyond that short context; a cue the parser does not attach to its complement is
 missed; beliefs and knowledge ("polls show", "X believes") are not quotes here;
 quotes are not merged across the chunks the pipeline splits long articles into.
 """
@@ -557,7 +568,9 @@ class _QuoteFinder:
         skip: set[int] = set()
         for t in head.subtree:
             # "... and warned that ...": a second cue's clause is its own quote
-            if t.dep_ == "conj" and t.head.i != t.i and self.cues.is_cue(t) and t.tag_.startswith("VB"):
+            second = t.dep_ == "conj" and t.head.i == head.i and head.tag_ == "VBG" and t.tag_ in ("VBD", "VBZ", "VBP")
+            # "denied shelling the market and blamed the army": the finite verb goes with the cue
+            if second or t.dep_ == "conj" and t.head.i != t.i and self.cues.is_cue(t) and t.tag_.startswith("VB"):
                 skip.update(x.i for x in t.subtree)
                 skip.update(c.i for c in t.head.children if c.dep_ == "cc" and c.i < t.i)
         tokens = [t for t in head.subtree if t.i not in skip]
@@ -572,8 +585,8 @@ class _QuoteFinder:
             tokens = stretch
         while tokens and (tokens[0].is_punct and tokens[0].text not in _OPENERS and tokens[0].text != "``" or tokens[0].is_space or tokens[0].lower_ == "that" and len(tokens) > 1):
             tokens = tokens[1:]
-        if tokens and tokens[0].dep_ == "mark" and tokens[0].lower_ in ("whether", "if"):
-            return None
+        if tokens and tokens[0].dep_ == "mark" and tokens[0].lower_ in ("whether", "if") and tokens[0].head.i == head.i:
+            return None  # "asked whether ...": a question, not a statement ("said that if ..., X" is one)
         while tokens and (tokens[-1].is_space or (tokens[-1].is_punct and tokens[-1].text in _TRAILING) or tokens[-1].dep_ in ("cc",)):
             tokens = tokens[:-1]
         if not tokens:
@@ -775,6 +788,9 @@ class _QuoteFinder:
         tokens: list[Token] = []
         for child in verb.rights:
             if child.dep_ == "punct" and (child.text in _OPENERS or child.text in _CLOSERS or child.text == "``"):
+                continue
+            if child.dep_ == "advcl" and child.left_edge.lower_ == "as":
+                tokens.extend(child.subtree)  # 'rejected it as "pure fiction invented in Minsk"'
                 continue
             if child.dep_ in ("cc", "conj", "advcl", "punct", "parataxis", "mark", "ccomp", "relcl"):
                 break
@@ -1170,12 +1186,28 @@ class _QuoteFinder:
         if kind == "group":
             name = self._institution_name(np)
             common = not any(t.is_title or t.is_upper for t in np if t.dep_ != "det" and t.i != np.start)
-            if actor is not None and actor.kind != "person" and (np.root.lemma_.lower() not in self.cues.institution_heads or common):
+            ent = self._org_entity(np)
+            if ent is not None:
+                name = ent  # "the Kiel Institute for the World Economy", as the entity runs on
+            elif actor is not None and actor.kind != "person" and (np.root.lemma_.lower() not in self.cues.institution_heads or common):
                 name = actor.name  # "the central bank" -> the bank the article named
             return self._make(self._expand(name), np, actor if actor is not None and actor.kind != "person" else None)
         if kind == "generic":
             given = self._given_name(np)
             return self._make(given.text, np) if given is not None else _UNNAMEABLE
+        return None
+
+    def _org_entity(self, np: Span) -> Optional[str]:
+        """The name of an organisation entity that holds the mention's head and runs past
+        it ("Institute" in "the German Institute for Economic Research")."""
+        root = np.root
+        if root.ent_type_ != "ORG":
+            return None
+        for ent in self.doc.ents:
+            if ent.label_ == "ORG" and ent.start <= root.i < ent.end and len(ent) >= 3 and ent.end > np.end:
+                toks = [t for t in ent if not (t.i == ent.start and t.lower_ == "the")]
+                if any(t.lower_ in ("for", "of", "on") for t in toks):
+                    return self.doc[toks[0].i : toks[-1].i + 1].text
         return None
 
     def _titled_person(self, np: Span) -> bool:
