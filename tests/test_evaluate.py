@@ -206,3 +206,11 @@ def test_read_gold_rejects_broken_lines(tmp_path):
 )
 def test_determiners_and_states_are_not_attribution(text, names):
     assert carries_attribution(text, names) is False
+
+
+def test_partial_event_gold_counts_no_false_positives():
+    gold = {"id": "g", "text": "", "events_complete": False,
+            "events": [{"source": "RUS", "target": "CHN", "root": "04"}]}
+    report = Report()
+    score_record(gold, pred(events=[ev("RUS", "CHN", "04"), ev("USA", "IRN", "13")]), report)
+    assert (report.events.tp, report.events.fp, report.events.fn) == (1, 0, 0)
