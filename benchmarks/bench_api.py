@@ -8,7 +8,8 @@
    records with random actors, CAMEO codes, dates and quotes; no spaCy). The store is
    kept in ``--db`` and reused when it already holds enough events.
 2. Starts ``eventwire serve`` in a subprocess on 127.0.0.1 and a free port.
-3. Runs ``--clients`` concurrent clients (httpx, asyncio), each sending requests one
+3. Runs ``--clients`` concurrent clients (asyncio; a minimal keep-alive HTTP/1.1
+   client by default, ``--client httpx`` for httpx), each sending requests one
    after another with no pause, for ``--seconds``: a mix of event filters, quote
    searches, ties, actor profiles, articles and the network. Every request goes to
    127.0.0.1 only; the run is bounded in time and in number of requests.

@@ -530,3 +530,10 @@ INSTITUTIONS_WITH_PREPOSITIONS = [
 def test_institution_names_keep_their_prepositional_part(analyze, body, fragment, speaker):
     q = quote_with(analyze(body), fragment)
     assert name_of(q) == speaker
+
+
+def test_unnamed_outer_source_gives_way_to_the_named_inner_speaker(analyze):
+    body = ("U.S. President Joe Biden condemned the strike. He told Israeli Prime Minister Benjamin Netanyahu "
+            "in a call on Saturday that the United States would not take part in any counter-attack, a U.S. official said.")
+    q = quote_with(analyze(body), "would not take part in any counter-attack")
+    assert name_of(q) == "Joe Biden"

@@ -26,6 +26,11 @@ doc offsets. It works in four passes over the parse, all keyed by lemma:
 
 Limits: an event needs a source actor, and (except protests and force postures,
 roots 14 and 15) a resolved target actor: "Russia criticised the plan" is not coded.
+Appeals, intents and threats (``slotless_roots`` in ``nouns.yaml``) are coded without a
+target only when the clause has no recipient slot at all ("Riyadh called on all sides
+to avoid escalation", "Egypt offered to host talks", "vowed to retaliate"); an offer to
+mediate between two parties has no recipient; force postures never take one
+(``recipientless_roots``: "deployed troops near its border with Guyana" is VEN -> None).
 A plain "X said" with no addressee is not a statement event. Sentence-level reading
 with the short-range anaphora above; no event coreference across a whole article.
 Dates and places come from ``times.time_for`` / ``places.place_for``.
@@ -60,6 +65,7 @@ HYPOTHETICAL_AUX = frozenset({"could", "might", "may", "should", "must"})
 CONDITIONAL_MARKS = frozenset({"if", "unless", "whether"})
 NEGATING_DETS = frozenset({"no", "neither"})
 REFLEXIVES = frozenset({"itself", "themselves", "himself", "herself", "ourselves", "myself", "yourself", "oneself"})
+TRAVEL_VERBS = frozenset({"be", "arrive", "travel", "head", "fly", "go", "come", "return"})
 COMMISSIVE = frozenset({"agree", "pledge", "promise", "offer", "propose", "commit", "volunteer", "undertake"})
 FIRST_PERSON = frozenset({"i", "we", "me", "us", "our", "my", "ours"})
 SUBJECT_DEPS = ("nsubj", "csubj")
@@ -949,6 +955,17 @@ class _Coder(_Tree):
                         cands[tok.i] = _Cand(head=tok, anchor=verb, code=entry.code,
                                              evidence=f"noun:{_lemma(tok)} (lexicon {entry.id})",
                                              source=subj, target=target, context_from=top)
+                        continue
+                if verb is not None and _lemma(prep) == "for" and target is not None and (
+                    _lemma(verb) in TRAVEL_VERBS or any(_low(c) in ("due", "expected", "scheduled", "set") for c in self.kids(verb))
+                ):
+                    # "Marcos is due in Washington on Thursday for talks with Biden": a planned meeting
+                    subj = self.undateline(self._subject(verb))
+                    if subj is not None and (any(_low(c) in ("due", "expected", "scheduled", "set") for c in self.kids(verb))
+                                             or any(c.dep_ == "aux" and _low(c) in FUTURE_AUX for c in self.kids(verb))):
+                        cands[tok.i] = _Cand(head=tok, anchor=verb, code=entry.code,
+                                             evidence=f"noun:{_lemma(tok)} planned (lexicon {entry.id})",
+                                             source=subj, target=target, context_from=verb, future=True)
                         continue
             if source is None or target is None:
                 continue
