@@ -1209,6 +1209,11 @@ class _QuoteFinder:
                 name = ent  # "the Kiel Institute for the World Economy", as the entity runs on
             elif actor is not None and actor.kind != "person" and (np.root.lemma_.lower() not in self.cues.institution_heads or common):
                 name = actor.name  # "the central bank" -> the bank the article named
+            elif " " not in name and name.islower() and depth == 0:
+                # "the group said": a bare common noun names nobody; it goes back to the
+                # organisation last named as a subject or speaker
+                mine = self._antecedent(np, person=False)
+                return None if mine is None or mine is _UNNAMEABLE else self._relabel(mine, np)
             return self._make(self._expand(name), np, actor if actor is not None and actor.kind != "person" else None)
         if kind == "generic":
             given = self._given_name(np)
