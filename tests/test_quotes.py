@@ -537,3 +537,10 @@ def test_unnamed_outer_source_gives_way_to_the_named_inner_speaker(analyze):
             "in a call on Saturday that the United States would not take part in any counter-attack, a U.S. official said.")
     q = quote_with(analyze(body), "would not take part in any counter-attack")
     assert name_of(q) == "Joe Biden"
+
+
+def test_bare_institution_noun_goes_back_to_the_organisation_named(analyze):
+    body = ("The Rapid Support Forces denied attacking the camp. In a statement on Telegram, "
+            "the group said its fighters were protecting civilians.")
+    q = quote_with(analyze(body), "its fighters were protecting civilians")
+    assert name_of(q) == "Rapid Support Forces"

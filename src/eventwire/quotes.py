@@ -88,6 +88,7 @@ class Cues:
     anonymous_roles: frozenset
     mixed: frozenset = frozenset()
     descriptors: frozenset = frozenset()
+    collective: frozenset = frozenset()
 
     def is_cue(self, token: Token) -> bool:
         lemma = token.lemma_.lower()
@@ -111,6 +112,7 @@ def load_cues(path: str = "quotes/cues.yaml") -> Cues:
         anonymous_roles=frozenset(data["anonymous_roles"]),
         mixed=frozenset(data.get("mixed_verbs", ())),
         descriptors=frozenset(data.get("name_descriptors", ())),
+        collective=frozenset(data.get("collective_nouns", ())),
     )
 
 
@@ -1213,7 +1215,10 @@ class _QuoteFinder:
                 # "the group said": a bare common noun names nobody; it goes back to the
                 # organisation last named as a subject or speaker
                 mine = self._antecedent(np, person=False)
-                return None if mine is None or mine is _UNNAMEABLE else self._relabel(mine, np)
+                if mine is not None and mine is not _UNNAMEABLE and np.root.lower_ in mine.name.lower().split():
+                    return self._relabel(mine, np)
+                if mine is not None and mine is not _UNNAMEABLE and np.root.lower_ in self.cues.collective and mine.name[:1].isupper():
+                    return self._relabel(mine, np)  # "the group" -> "Rapid Support Forces"
             return self._make(self._expand(name), np, actor if actor is not None and actor.kind != "person" else None)
         if kind == "generic":
             given = self._given_name(np)
