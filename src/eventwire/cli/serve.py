@@ -25,10 +25,11 @@ from ._common import model_option
 @click.option("--max-body", default=1_000_000, show_default=True, type=click.IntRange(1), help="Largest request body in bytes.")
 @click.option(
     "--cache-seconds",
-    default=5.0,
+    default=300.0,
     show_default=True,
     type=click.FloatRange(0),
-    help="Reuse answers of read requests for this long (writes through the API clear them); 0: never.",
+    help="Reuse answers of read requests for at most this long; any write to the store "
+    "(from any process) makes them stale at once; 0: never reuse.",
 )
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="uvicorn worker processes.")
 @model_option
