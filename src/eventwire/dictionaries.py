@@ -362,14 +362,17 @@ def _load_people(d: Dictionaries, data: dict) -> None:
     for key, offices in (data.get("leader_office") or {}).items():
         d.leader_office[key] = tuple(offices)
     for item in data.get("people") or ():
-        person = _person(d, item)
-        # a later file's entry for the same person replaces the earlier one
-        d.people = [p for p in d.people if p.name != person.name]
-        d.people.append(person)
-        entry = Entry(person.name, person.code or "", person.country, person.sector, "person", "alias", "title", person)
-        d.add_phrase(person.name, entry)
-        for alias in person.aliases:
-            d.add_phrase(alias, entry)
+        _add_person(d, _person(d, item))
+
+
+def _add_person(d: Dictionaries, person) -> None:
+    """Register a person under their name and aliases; a later entry for the same name replaces the earlier one."""
+    d.people = [p for p in d.people if p.name != person.name]
+    d.people.append(person)
+    entry = Entry(person.name, person.code or "", person.country, person.sector, "person", "alias", "title", person)
+    d.add_phrase(person.name, entry)
+    for alias in person.aliases:
+        d.add_phrase(alias, entry)
 
 
 def _load_first_names(d: Dictionaries, path: str | Path) -> None:
@@ -401,13 +404,7 @@ def _load_user(d: Dictionaries, data: dict, source: str) -> None:
             d.add_phrase(str(c), Entry(str(c), iso3 + "GOV", iso3, "GOV", "institution", "capital"))
     for item in data.get("actors") or ():
         if item.get("kind", "group") == "person":
-            person = _person(d, {**item, "aliases": item.get("aliases") or item.get("words") or ()})
-            d.people = [p for p in d.people if p.name != person.name]
-            d.people.append(person)
-            entry = Entry(person.name, person.code or "", person.country, person.sector, "person", "alias", "title", person)
-            d.add_phrase(person.name, entry)
-            for alias in person.aliases:
-                d.add_phrase(alias, entry)
+            _add_person(d, _person(d, {**item, "aliases": item.get("aliases") or item.get("words") or ()}))
         else:
             _named(d, [item], item.get("kind", "group"), "name")
     if "people" in data or "leader_office" in data:

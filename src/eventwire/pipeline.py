@@ -16,7 +16,7 @@ from typing import Iterable, Iterator, Optional
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from . import docext
+from . import docext  # noqa: F401  (registers the Doc._ attributes)
 from .models import Actor, ActorRef, Analysis, Article, Tone
 from .dates import parse_date
 from .nlp import load_model
@@ -47,8 +47,10 @@ def build_nlp(model: Optional[str] = None, stages: Iterable[str] = STAGES) -> La
     """The base spaCy model with eventwire's paragraph marker and stages added."""
     nlp = load_model(model)
     if "eventwire_paragraphs" not in nlp.pipe_names:
-        before = "parser" if "parser" in nlp.pipe_names else None
-        nlp.add_pipe("eventwire_paragraphs", before=before) if before else nlp.add_pipe("eventwire_paragraphs", first=True)
+        if "parser" in nlp.pipe_names:
+            nlp.add_pipe("eventwire_paragraphs", before="parser")
+        else:
+            nlp.add_pipe("eventwire_paragraphs", first=True)
     for name in stages:
         if name not in nlp.pipe_names:
             nlp.add_pipe(name)
@@ -207,23 +209,23 @@ def _assemble_doc(doc: Doc, prefix: str) -> tuple[list, list, list, list, list]:
 
 
 def _merge_actors(actors: list[Actor]) -> tuple[list[Actor], dict[str, str]]:
-    """Merge actors of several chunks by (name, code); renumber a1, a2 ..."""
+    """Merge actors of several chunks by (name, code); renumber a1, a2 ...
+
+    Returns the merged actors and a map from each chunk-level id to its new id.
+    """
     merged: dict[tuple[str, str], Actor] = {}
-    remap: dict[str, str] = {}
+    key_of: dict[str, tuple[str, str]] = {}
     for actor in actors:
         key = (actor.name, actor.code)
-        if key in merged:
-            kept = merged[key]
-            merged[key] = dataclasses.replace(kept, mentions=kept.mentions + actor.mentions)
-        else:
-            merged[key] = actor
-        remap[actor.id] = key  # type: ignore[assignment]
-    final = {}
-    out = []
-    for n, (key, actor) in enumerate(merged.items(), start=1):
-        final[key] = f"a{n}"
-        out.append(dataclasses.replace(actor, id=f"a{n}", mentions=tuple(sorted(set(actor.mentions)))))
-    return out, {old: final[key] for old, key in remap.items()}  # type: ignore[index]
+        kept = merged.get(key)
+        merged[key] = actor if kept is None else dataclasses.replace(kept, mentions=kept.mentions + actor.mentions)
+        key_of[actor.id] = key
+    new_id = {key: f"a{n}" for n, key in enumerate(merged, start=1)}
+    out = [
+        dataclasses.replace(actor, id=new_id[key], mentions=tuple(sorted(set(actor.mentions))))
+        for key, actor in merged.items()
+    ]
+    return out, {old: new_id[key] for old, key in key_of.items()}
 
 
 def _remap_ref(r, remap):
@@ -232,7 +234,7 @@ def _remap_ref(r, remap):
     return dataclasses.replace(r, actor=remap.get(r.actor, r.actor))
 
 
-def _tone(docs: list[Doc]) -> Tone:
+def _merged_tone(docs: list[Doc]) -> Tone:
     tones = [(d._.tone, len(d)) for d in docs if d._.tone is not None]
     if not tones:
         return Tone(0.0, 0.0, 0.0)
@@ -275,7 +277,7 @@ def assemble(article: Article, docs: list[Doc]) -> Analysis:
         events=tuple(events),
         places=tuple(places),
         times=tuple(times),
-        tone=_tone(docs),
+        tone=_merged_tone(docs),
     )
 
 
