@@ -744,6 +744,113 @@ def test_response_cache_is_bounded_in_bytes():
     assert cache.get(4, 1) is None
 
 
+def test_workers_share_answers_through_one_file(tmp_path):
+    path = tmp_path / "w.db"
+    build_store(path)
+    settings = ApiSettings(db=str(path), cache_seconds=3600, shared_cache=str(tmp_path / "answers.db"))
+    with TestClient(create_app(settings)) as one, TestClient(create_app(settings)) as two:
+        for c in (one, two):
+            c.app.state.generation.interval = 0
+        first = one.get("/api/articles", params={"limit": 2})
+        again = two.get("/api/articles", params={"limit": 2})  # the other worker: computed once
+        assert (first.headers["x-cache"], again.headers["x-cache"]) == ("miss", "hit")
+        assert again.content == first.content
+        assert again.headers["content-type"] == first.headers["content-type"]
+        assert two.get("/api/articles/nope").headers["x-cache"] == "miss"  # errors are not shared either
+        with open_store(str(path)) as other:  # a write by a third process: stale in both workers
+            other.add(Article(text="A later report on talks.", id="later", title="Later", published="2022-05-01"),
+                      Analysis("later", "Later", "2022-05-01"), model="test")
+        for c in (two, one):
+            fresh = c.get("/api/articles", params={"limit": 2})
+            assert fresh.json()["total"] == first.json()["total"] + 1
+        assert [c.get("/api/articles", params={"limit": 2}).headers["x-cache"] for c in (one, two)] == ["hit", "hit"]
+
+
+def test_a_broken_shared_cache_is_only_a_miss(tmp_path, db_path):
+    settings = ApiSettings(db=str(db_path), cache_seconds=60, shared_cache=str(tmp_path / "missing" / "answers.db"))
+    with TestClient(create_app(settings)) as c:
+        first, second = c.get("/api/network"), c.get("/api/network")
+        assert (first.status_code, second.status_code) == (200, 200)
+        assert (first.headers["x-cache"], second.headers["x-cache"]) == ("miss", "hit")  # the worker's own memory
+
+
+def test_shared_answers_expire_and_follow_the_generation(tmp_path):
+    from eventwire.api.deps import SharedAnswers
+
+    shared = SharedAnswers(str(tmp_path / "a.db"))
+    answer = (200, [(b"content-type", b"application/json")], b'{"a":1}')
+    shared.put(("/api/x", b"", False), answer, 7, ttl=60)
+    assert shared.get(("/api/x", b"", False), 7, ttl=60)[0] == answer
+    assert shared.get(("/api/x", b"", False), 8, ttl=60) is None
+    assert shared.get(("/api/x", b"", True), 7, ttl=60) is None
+    assert shared.get(("/api/x", b"", False), 7, ttl=-1) is None
+
+
+@pytest.mark.parametrize(
+    "content",
+    [{"items": [{"name": "Šefčovič — «quoted»", "lat": 50.4501, "n": 3, "none": None, "flag": True}], "total": 1},
+     {"series": [{"start": "2022-01-03", "goldstein_mean": -2.25, "quad_classes": {"1": 0}}], "undated": None},
+     [1.5, 0.1, -0.0, 1e-07, 123456789012], {}],
+)
+def test_orjson_answers_hold_what_json_would(content):
+    from fastapi.responses import JSONResponse
+
+    from eventwire.api.formats import FastJSONResponse
+
+    assert json.loads(FastJSONResponse(content).body) == json.loads(JSONResponse(content).body) == content
+    assert FastJSONResponse(content).media_type == "application/json"
+
+
+def test_cached_and_fresh_answers_are_the_same_bytes(client, db_path):
+    with TestClient(create_app(ApiSettings(db=str(db_path), cache_seconds=0))) as fresh:
+        for url in ("/api/quotes?q=talks", "/api/ties/period?a=RUS&b=CHN&start=2022-01-03", "/api/articles/1",
+                    "/api/events?actor=RUS&format=csv", "/api/articles/nope"):
+            client.get(url)
+            cached, computed = client.get(url), fresh.get(url)
+            assert (cached.status_code, cached.content) == (computed.status_code, computed.content), url
+            assert cached.headers["content-type"] == computed.headers["content-type"]
+
+
+@pytest.mark.parametrize("missing, expected", [((), ("uvloop", "httptools")), (("uvloop", "httptools"), ("asyncio", "h11")),
+                                               (("httptools",), ("uvloop", "h11"))])
+def test_serve_uses_uvloop_and_httptools_when_installed(monkeypatch, missing, expected):
+    import importlib.util
+
+    from eventwire.cli import serve
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name in missing else real(name, *a))
+    if not missing and (real("uvloop") is None or real("httptools") is None):
+        pytest.skip("uvloop or httptools not installed")
+    options = serve.server_options()
+    assert (options["loop"], options["http"]) == expected
+
+
+def test_serve_with_workers_shares_answers_in_a_removed_folder(db_path, monkeypatch):
+    import os
+
+    from click.testing import CliRunner
+
+    from eventwire.cli import main
+
+    seen = {}
+
+    def fake_run(app, **kwargs):
+        seen["app"] = app
+        seen.update(kwargs)
+        seen["settings"] = ApiSettings.from_json(os.environ["EVENTWIRE_SERVE_SETTINGS"])
+        seen["folder_existed"] = os.path.isdir(os.path.dirname(seen["settings"].shared_cache))
+
+    monkeypatch.setattr("uvicorn.run", fake_run)
+    monkeypatch.delenv("EVENTWIRE_SERVE_SETTINGS", raising=False)
+    result = CliRunner().invoke(main, ["serve", "--db", str(db_path), "--workers", "2"])
+    assert result.exit_code == 0, result.output
+    assert seen["app"] == "eventwire.api.app:app_from_env" and seen["workers"] == 2
+    assert seen["loop"] in ("uvloop", "asyncio") and seen["http"] in ("httptools", "h11")
+    assert seen["folder_existed"] and not os.path.exists(os.path.dirname(seen["settings"].shared_cache))
+    monkeypatch.delenv("EVENTWIRE_SERVE_SETTINGS", raising=False)
+
+
 class StoringAnalyzer:
     model_name = "fake-1"
 

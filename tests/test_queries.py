@@ -214,6 +214,43 @@ def test_quotes_repeated_by_a_near_duplicate_are_shown_once(store):
     assert queries.list_quotes(store, article=pk).total == 2
 
 
+@pytest.mark.parametrize("search", ["friendship", "the", "limits contract", "our", "war", "nothing"])
+@pytest.mark.parametrize("include_duplicates", [False, True])
+def test_search_alone_pages_like_the_general_query(store, search, include_duplicates):
+    """A search alone takes a shorter path on SQLite; a no-op date filter takes the
+    general one: both must give the same totals, pages and order, duplicates or not."""
+    for art, analysis in corpus():
+        store.add(art, analysis)
+    art, analysis = corpus()[0]
+    copy = near_copy(art)
+    assert store.add(copy, dataclasses.replace(analysis, id=copy.id)).status == "near-duplicate"
+    for limit, offset in [(50, 0), (1, 0), (1, 1), (2, 1), (5, 50)]:
+        fast = queries.list_quotes(store, search=search, include_duplicates=include_duplicates, limit=limit, offset=offset)
+        general = queries.list_quotes(store, search=search, include_duplicates=include_duplicates, since="1900",
+                                      limit=limit, offset=offset)
+        assert (fast.total, fast.items) == (general.total, general.items)
+
+
+def test_search_leaves_out_a_near_duplicates_repeated_quote(store):
+    for art, analysis in corpus():
+        store.add(art, analysis)
+    art, analysis = corpus()[0]
+    copy = near_copy(art)
+    store.add(copy, dataclasses.replace(analysis, id=copy.id))
+    shown = queries.list_quotes(store, search="friendship")
+    assert shown.total == 1 and [q["article"]["id"] for q in shown.items] == [art.id]
+    assert queries.list_quotes(store, search="friendship", include_duplicates=True).total == 2
+
+
+@pytest.mark.parametrize("index", range(4))
+def test_record_dict_is_to_dict(loaded, index):
+    art, analysis = corpus()[index]
+    stored = queries.load_analysis(loaded, loaded.results[art.id].article_pk)
+    titled = dataclasses.replace(stored, events=tuple(dataclasses.replace(e, in_title=True) for e in stored.events[:1]))
+    for record in (analysis, stored, titled):
+        assert json.dumps(queries.record_dict(record)) == json.dumps(record.to_dict())
+
+
 # --- injection-like input ------------------------------------------------------
 
 

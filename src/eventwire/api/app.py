@@ -23,7 +23,7 @@ from fastapi.staticfiles import StaticFiles
 from .. import __version__
 from ..errors import StoreError
 from ..store import open_store
-from .deps import GenerationWatch, LazyAnalyzer, ResponseCache, ResponseCacheMiddleware, StorePool, Writer
+from .deps import GenerationWatch, LazyAnalyzer, ResponseCache, ResponseCacheMiddleware, SharedAnswers, StorePool, Writer
 from .errors import install_handlers
 from .routes import analyze, router
 from .security import BodyLimitMiddleware, SecurityHeadersMiddleware
@@ -87,6 +87,8 @@ def create_app(
         yield
         pool.close()
         writer.close()
+        if app.state.cache.shared is not None:
+            app.state.cache.shared.close()
 
     local_docs = swagger_assets()
     app = FastAPI(
@@ -108,7 +110,8 @@ def create_app(
     app.state.pool = pool
     app.state.writer = writer
     app.state.analyzer = LazyAnalyzer(settings.model, analyzer_factory)
-    app.state.cache = ResponseCache(settings.cache_seconds)
+    shared = SharedAnswers(settings.shared_cache) if settings.shared_cache else None
+    app.state.cache = ResponseCache(settings.cache_seconds, shared=shared)
     app.state.generation = GenerationWatch(pool)
 
     install_handlers(app)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import queue
+import sqlite3
 import threading
 import time
 from collections import OrderedDict
@@ -140,10 +142,12 @@ class ResponseCache:
     (least recently used first out). ``ttl=0`` turns it off.
     """
 
-    def __init__(self, ttl: float = 5.0, size: int = 8192, max_bytes: int = 64 * 2**20):
+    def __init__(self, ttl: float = 5.0, size: int = 8192, max_bytes: int = 64 * 2**20,
+                 shared: Optional["SharedAnswers"] = None):
         self.ttl = ttl
         self.size = size
         self.max_bytes = max_bytes
+        self.shared = shared if ttl > 0 else None
         self._items: "OrderedDict[Any, tuple[float, Any, Any, int]]" = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
@@ -153,21 +157,32 @@ class ResponseCache:
             return None
         with self._lock:
             item = self._items.get(key)
-            if item is None:
-                return None
-            if time.monotonic() - item[0] > self.ttl or item[1] != generation:
+            if item is not None:
+                if time.monotonic() - item[0] <= self.ttl and item[1] == generation:
+                    self._items.move_to_end(key)
+                    return item[2]
                 self._drop(key)
-                return None
-            self._items.move_to_end(key)
-            return item[2]
+        if self.shared is None:
+            return None
+        found = self.shared.get(key, generation, self.ttl)
+        if found is not None:
+            value, age = found
+            self._put(key, value, generation, _answer_bytes(value), time.monotonic() - age)
+            return value
+        return None
 
     def put(self, key: Any, value: Any, generation: Any = None, nbytes: int = 0) -> None:
         if self.ttl <= 0 or nbytes > self.max_bytes:
             return
+        self._put(key, value, generation, nbytes, time.monotonic())
+        if self.shared is not None:
+            self.shared.put(key, value, generation, self.ttl)
+
+    def _put(self, key: Any, value: Any, generation: Any, nbytes: int, stored: float) -> None:
         with self._lock:
             if key in self._items:
                 self._drop(key)
-            self._items[key] = (time.monotonic(), generation, value, nbytes)
+            self._items[key] = (stored, generation, value, nbytes)
             self._bytes += nbytes
             while len(self._items) > self.size or self._bytes > self.max_bytes:
                 self._drop(next(iter(self._items)))
@@ -179,6 +194,111 @@ class ResponseCache:
         with self._lock:
             self._items.clear()
             self._bytes = 0
+
+
+def _answer_bytes(value: Any) -> int:
+    try:
+        return len(value[2])
+    except (TypeError, IndexError):
+        return 0
+
+
+class SharedAnswers:
+    """Answers shared by the worker processes of one server (``eventwire serve
+    --workers N``): a small SQLite file that each worker's :class:`ResponseCache`
+    looks in when its own memory misses and writes its new answers to, so an answer
+    is computed once per server instead of once per worker.
+
+    Entries carry the store generation and the time they were made and are used only
+    at that generation and within the cache's ``ttl``, like the in-memory ones. It is
+    only a cache: any error (a locked or lost file) counts as a miss or a skipped
+    write, never as a failed request; a write that finds the file busy is dropped
+    (no waiting). Values are ``(status, headers, body)`` answers.
+    """
+
+    def __init__(self, path: str, size: int = 8192):
+        self.path = path
+        self.size = size
+        self._conn: Optional[sqlite3.Connection] = None
+        self._lock = threading.Lock()
+        self._puts = 0
+        self._retry_at = 0.0
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._conn is None:
+            if time.monotonic() < self._retry_at:  # a file that cannot be opened: retried every 5 s
+                raise sqlite3.OperationalError("shared answer cache unavailable")
+            conn = None
+            try:
+                conn = sqlite3.connect(self.path, timeout=0.05, isolation_level=None, check_same_thread=False)
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=OFF")
+                conn.execute(
+                    "CREATE TABLE IF NOT EXISTS answers (key TEXT PRIMARY KEY, generation TEXT NOT NULL,"
+                    " stored REAL NOT NULL, status INTEGER NOT NULL, headers TEXT NOT NULL, body BLOB NOT NULL)"
+                )
+                conn.execute("PRAGMA busy_timeout=0")
+            except sqlite3.Error:
+                if conn is not None:
+                    conn.close()
+                self._retry_at = time.monotonic() + 5.0
+                raise
+            self._conn = conn
+        return self._conn
+
+    @staticmethod
+    def _key(key: Any) -> str:
+        return repr(key)
+
+    def get(self, key: Any, generation: Any, ttl: float) -> Optional[tuple[Any, float]]:
+        """``(answer, age in seconds)`` or None."""
+        if not isinstance(generation, int):
+            return None
+        try:
+            with self._lock:
+                row = self._connection().execute(
+                    "SELECT stored, status, headers, body FROM answers WHERE key = ? AND generation = ?",
+                    (self._key(key), str(generation)),
+                ).fetchone()
+        except sqlite3.Error:
+            log.debug("shared answer cache unreadable", exc_info=True)
+            return None
+        if row is None:
+            return None
+        age = time.time() - row[0]
+        if age > ttl or age < -1:
+            return None
+        headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in json.loads(row[2])]
+        return (row[1], headers, bytes(row[3])), max(age, 0.0)
+
+    def put(self, key: Any, value: Any, generation: Any, ttl: float) -> None:
+        if not isinstance(generation, int):
+            return
+        status, headers, body = value
+        now = time.time()
+        try:
+            with self._lock:
+                conn = self._connection()
+                conn.execute(
+                    "INSERT OR REPLACE INTO answers (key, generation, stored, status, headers, body) VALUES (?, ?, ?, ?, ?, ?)",
+                    (self._key(key), str(generation), now, int(status),
+                     json.dumps([(k.decode("latin-1"), v.decode("latin-1")) for k, v in headers]), body),
+                )
+                self._puts += 1
+                if self._puts % 512 == 0:  # keep the file bounded: stale first, then the oldest
+                    conn.execute("DELETE FROM answers WHERE generation != ? OR stored < ?", (str(generation), now - ttl))
+                    conn.execute(
+                        "DELETE FROM answers WHERE key IN (SELECT key FROM answers ORDER BY stored DESC LIMIT -1 OFFSET ?)",
+                        (self.size,),
+                    )
+        except sqlite3.Error:
+            log.debug("shared answer cache not written", exc_info=True)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
 
 
 class GenerationWatch:

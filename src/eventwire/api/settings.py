@@ -22,6 +22,8 @@ class ApiSettings:
     token_env: str = "EVENTWIRE_API_TOKEN"
     dashboard: bool = True
     cache_seconds: float = 5.0
+    # A file the worker processes share their answers through (``eventwire serve --workers N``).
+    shared_cache: Optional[str] = None
 
     def to_json(self) -> str:
         """Everything but the token (which stays in its environment variable)."""

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+import importlib.util
 import os
 import re
+import shutil
+import tempfile
 
 import click
 
@@ -54,13 +58,42 @@ def serve(db, host, port, token_env, cors, max_body, cache_seconds, workers, mod
     except EventwireError as exc:
         raise click.ClickException(str(exc)) from None
     mode = "read-write (token set)" if token else f"read-only (set {token_env} to allow writes)"
-    click.echo(f"eventwire: serving {redact(db)} on http://{host}:{port}/ — {mode}", err=True)
+    options = server_options()
+    click.echo(
+        f"eventwire: serving {redact(db)} on http://{host}:{port}/ — {mode}; "
+        f"{workers} worker(s), {options['http']} on {options['loop']}",
+        err=True,
+    )
+    # Access lines are not logged at this level; access_log=False also skips building them.
+    common = dict(host=host, port=port, log_level="warning", access_log=False, **options)
     if workers > 1:
         # Several processes need an import string; the factory reads the settings back.
-        os.environ["EVENTWIRE_SERVE_SETTINGS"] = settings.to_json()
-        uvicorn.run("eventwire.api.app:app_from_env", factory=True, host=host, port=port, workers=workers, log_level="warning")
+        # They share their answers through a file of their own, removed at the end.
+        folder = tempfile.mkdtemp(prefix="eventwire-answers-") if cache_seconds > 0 else None
+        shared = dataclasses.replace(settings, shared_cache=os.path.join(folder, "answers.db") if folder else None)
+        os.environ["EVENTWIRE_SERVE_SETTINGS"] = shared.to_json()
+        try:
+            uvicorn.run("eventwire.api.app:app_from_env", factory=True, workers=workers, **common)
+        finally:
+            if folder:
+                shutil.rmtree(folder, ignore_errors=True)
     else:
-        uvicorn.run(app, host=host, port=port, log_level="warning")
+        uvicorn.run(app, **common)
+
+
+def server_options() -> dict[str, str]:
+    """uvicorn's event loop and HTTP parser: uvloop and httptools (C, several times
+    less CPU per request) when they are installed (``uvicorn[standard]``), else
+    asyncio and h11."""
+    return {"loop": "uvloop" if _importable("uvloop") else "asyncio",
+            "http": "httptools" if _importable("httptools") else "h11"}
+
+
+def _importable(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def redact(url: str) -> str:
