@@ -39,6 +39,14 @@ def test_signature_is_stable_and_short_texts_are_skipped():
     assert dedup.signature("Too short to compare.") is None
 
 
+def test_signature_of_normalised_text_is_the_same():
+    from eventwire.models import normalise_text
+
+    art = corpus()[0][0]
+    text = art.title + "\n" + art.text
+    assert (dedup.signature(normalise_text(text), normalised=True) == dedup.signature(text)).all()
+
+
 @pytest.mark.parametrize(
     "edit, similar",
     [

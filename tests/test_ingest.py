@@ -282,3 +282,88 @@ def test_cli_ingest_on_an_existing_dask_cluster(tmp_path):
                                            "--batch-size", "2"])
     assert result.exit_code == 0, result.output + result.stderr
     assert table_counts(db)["articles"] == 4
+
+
+def test_runners_send_prepared_rows(analyzer):
+    from eventwire.ingest import prepare_batch
+    from eventwire.store.store import Prepared
+
+    batch = [Article(text=make_article(i)["text"], id=f"p{i}", title=f"T{i}") for i in range(2)]
+    batch.append(Article(text="poison pill", id="bad"))
+
+    class Breaking:
+        model_name = "test"
+
+        def analyze_many(self, articles):
+            raise RuntimeError("batch")
+
+        def analyze(self, article):
+            if "poison" in article.text:
+                raise RuntimeError("stage crashed")
+            return analyzer.analyze(article)
+
+    model, results = prepare_batch(batch, analyzer=Breaking())
+    assert [type(r).__name__ for r in results] == ["Prepared", "Prepared", "Failure"]
+    assert isinstance(results[0], Prepared) and results[0].content_hash == batch[0].content_hash
+
+
+def test_an_article_the_store_refuses_is_reported_and_the_batch_stored(tmp_path, analyzer, monkeypatch):
+    from eventwire.store.store import Store
+
+    path = write_jsonl(tmp_path / "in.jsonl", [make_article(i) for i in range(4)])
+    real = Store._insert_article
+
+    def refusing(self, prepared, *args):
+        if prepared.id == "art1":
+            raise sqlite3.IntegrityError("refused")
+        return real(self, prepared, *args)
+
+    monkeypatch.setattr(Store, "_insert_article", refusing)
+    reported = []
+    with open_store(str(tmp_path / "s.db")) as store:
+        summary = ingest(read_paths([path]), store, LocalRunner(analyzer=analyzer), batch_size=4, on_bad=reported.append)
+        assert (summary.stored, summary.failed) == (3, 1)
+        assert [e.code for e in reported] == ["E603"] and "art1" in str(reported[0])
+        monkeypatch.undo()
+        again = ingest(read_paths([path]), store, LocalRunner(analyzer=analyzer), batch_size=4)
+        assert (again.stored, again.duplicates) == (1, 3)
+
+
+@pytest.mark.parametrize("args, profile", [([], None), (["--profile", "fast"], "fast")])
+def test_cli_profile_reaches_the_analyser(tmp_path, analyzer, monkeypatch, args, profile):
+    from eventwire import ingest as lib
+
+    calls = []
+
+    def fake_worker_analyzer(model, batch_size, profile=None):
+        calls.append(profile)
+        return analyzer
+
+    monkeypatch.delenv("EVENTWIRE_PROFILE", raising=False)
+    monkeypatch.setattr(lib, "worker_analyzer", fake_worker_analyzer)
+    path = write_jsonl(tmp_path / "in.jsonl", [make_article(i) for i in range(2)])
+    result = CliRunner().invoke(main, ["ingest", path, "--db", str(tmp_path / "s.db"), "--quiet", *args])
+    assert result.exit_code == 0, result.output + result.stderr
+    assert calls and set(calls) == {profile}
+    assert table_counts(str(tmp_path / "s.db"))["articles"] == 2
+
+
+def test_worker_analyzer_passes_the_profile(monkeypatch):
+    from eventwire import ingest as lib
+    from eventwire import pipeline
+
+    made = []
+
+    class FakeAnalyzer:
+        def __init__(self, model=None, *, profile=None, batch_size=16):
+            made.append((model, profile, batch_size))
+
+    monkeypatch.setattr(pipeline, "Analyzer", FakeAnalyzer)
+    monkeypatch.setenv("EVENTWIRE_PROFILE", "accurate")
+    lib.worker_analyzer.cache_clear()
+    try:
+        lib.worker_analyzer(None, 8, "fast")
+        assert made == [(None, "fast", 8)]
+        assert os.environ["EVENTWIRE_PROFILE"] == "accurate"  # the parameter, not this process's environment
+    finally:
+        lib.worker_analyzer.cache_clear()

@@ -364,3 +364,104 @@ def test_relation_totals_follow_the_clusters(store):
         store.add(art, analysis)
     check_consistency(store)  # relation_totals == GROUP BY over event_clusters
     assert store.db.scalar("SELECT COUNT(*) AS n FROM relation_totals") > 0
+
+
+# --- batched writes ----------------------------------------------------------------
+
+
+def _dump(store):
+    """Every stored row but the write times (for comparing two stores)."""
+    out = {}
+    for table in ("articles", "article_urls", "actors", "quotes", "events", "event_clusters", "places", "times",
+                  "article_minhash", "minhash_bands", "relation_totals"):
+        rows = store.db.query(f"SELECT * FROM {table}")
+        out[table] = sorted(repr(sorted((k, v) for k, v in r.items() if k != "analysed_at")) for r in rows)
+    return out
+
+
+def _workload():
+    items = corpus() + [synthetic_article(i, n_events=1 + i % 3) for i in range(6)]
+    art, analysis = items[0]
+    near = dataclasses.replace(art, id="near", text=art.text + " More follows.", url="https://mirror.example/n")
+    return items + [items[1], (near, dataclasses.replace(analysis, id="near"))]
+
+
+@pytest.mark.parametrize("size", [1, 3, 50])
+def test_add_many_stores_what_add_stores(store_url, tmp_path, size):
+    from eventwire.store.store import prepare
+
+    items = _workload()
+    with open_store(str(tmp_path / "one.db")) as one:
+        singles = [one.add(a, an, model="m") for a, an in items]
+        expected = _dump(one)
+    with open_store(store_url) as many:
+        results = []
+        for i in range(0, len(items), size):
+            chunk = items[i:i + size]
+            # prepared records and (article, analysis) pairs are both accepted
+            chunk = [prepare(a, an) if n % 2 else (a, an) for n, (a, an) in enumerate(chunk)]
+            results += many.add_many(chunk, model="m")
+        assert [r.status for r in results] == [r.status for r in singles]
+        assert "near-duplicate" in [r.status for r in results] and "duplicate" in [r.status for r in results]
+        if many.dialect == "sqlite":
+            assert _dump(many) == expected
+        check_consistency(many)
+
+
+def test_add_many_rolls_back_only_the_article_that_fails(store, monkeypatch):
+    from eventwire.store.store import Store
+
+    items = [synthetic_article(i, n_events=2) for i in range(5)]
+    real = Store._insert_events
+
+    def failing(self, pk, prepared, *args):
+        if prepared.id == items[2][0].id:
+            raise Boom("third article")
+        return real(self, pk, prepared, *args)
+
+    monkeypatch.setattr(Store, "_insert_events", failing)
+    g0 = store.generation()
+    results = store.add_many(items, model="m")
+    assert [type(r).__name__ for r in results] == ["AddResult", "AddResult", "Boom", "AddResult", "AddResult"]
+    assert not store.has(items[2][0].content_hash)
+    assert store.counts()["articles"] == 4 and store.counts()["events"] == 8
+    assert store.generation() == g0 + 1  # one batch, one new generation
+    check_consistency(store)
+    monkeypatch.undo()
+    assert store.add_many([items[2]])[0].status == "new"
+    assert store.counts()["events"] == 10
+
+
+def test_add_many_of_stored_articles_changes_nothing(store):
+    items = [synthetic_article(i) for i in range(3)]
+    store.add_many(items)
+    g = store.generation()
+    assert [r.status for r in store.add_many(items)] == ["duplicate"] * 3
+    assert store.generation() == g
+    assert store.add_many([]) == []
+
+
+def test_prepared_record_is_plain_and_matches_the_article():
+    import pickle
+
+    from eventwire.store.store import Prepared, prepare
+
+    art, analysis = corpus()[0]
+    p = prepare(art, analysis)
+    assert p.content_hash == art.content_hash and p.id == art.id
+    assert len(p.events) == len(p.keys) == len(p.seeds) == len(analysis.events)
+    assert [len(rows) for rows in p.records] == [len(analysis.actors), len(analysis.quotes), len(analysis.places),
+                                                  len(analysis.times)]
+    back = pickle.loads(pickle.dumps(p))
+    assert isinstance(back, Prepared) and back == p
+
+
+def test_prepared_for_another_signature_length_is_recomputed(store_url):
+    from eventwire.store import DedupConfig
+    from eventwire.store.store import prepare
+
+    art, analysis = corpus()[0]
+    with open_store(store_url, config=DedupConfig(num_perm=64)) as s:
+        s.add_many([prepare(art, analysis)])  # prepared with 128 permutations
+        row = s.db.one("SELECT num_perm FROM article_minhash")
+        assert row["num_perm"] == 64

@@ -24,6 +24,16 @@ def scale_options(f):
     return f
 
 
+def ingest_profile_option(f):
+    return click.option(
+        "--profile",
+        type=click.Choice(["accurate", "fast"]),
+        envvar="EVENTWIRE_PROFILE",
+        help="Pipeline profile of the analysers: accurate (the default) or fast (rule-based "
+        "entities instead of spaCy's NER: faster, somewhat less accurate).",
+    )(f)
+
+
 def quiet_option(f):
     return click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")(f)
 
@@ -34,9 +44,14 @@ def quiet_option(f):
 @published_option
 @scale_options
 @model_option
-@click.option("--batch-size", default=16, show_default=True, help="Articles per analysis batch.")
+@ingest_profile_option
+@click.option("--batch-size", default=16, show_default=True, help="Articles per analysis batch (spaCy's nlp.pipe).")
+@click.option(
+    "--task-size", type=click.IntRange(min=1), metavar="N",
+    help="Articles per Dask task and per store transaction (default: 64 with --workers/--dask, else the batch size).",
+)
 @quiet_option
-def ingest(paths, db, published, workers, dask_address, model, batch_size, quiet):
+def ingest(paths, db, published, workers, dask_address, model, profile, batch_size, task_size, quiet):
     """Analyse articles and store them, each exactly once.
 
     PATHS are files or folders: .txt, .html, .json, .jsonl, .warc, each possibly
@@ -55,15 +70,17 @@ def ingest(paths, db, published, workers, dask_address, model, batch_size, quiet
         import distributed  # noqa: F401  (importing it sets its loggers to INFO; quiet them after)
 
         logging.getLogger("distributed").setLevel(logging.WARNING)
+    scaled = bool(workers or dask_address)
+    task_size = task_size or (max(batch_size, lib.DEFAULT_TASK) if scaled else batch_size)
     try:
         with open_store(db) as store, lib.make_runner(
-            workers=workers, dask=dask_address, model=model, batch_size=batch_size
+            workers=workers, dask=dask_address, model=model, batch_size=batch_size, profile=profile
         ) as runner, ProgressBar("ingest", quiet=quiet) as bar:
             if bar.enabled:
                 bar.set_total(count_items(paths))
             summary = lib.ingest(
                 read_paths(paths, published), store, runner,
-                batch_size=batch_size, on_bad=report_bad, advance=bar.advance,
+                batch_size=task_size, on_bad=report_bad, advance=bar.advance,
             )
     except EventwireError as exc:
         raise click.ClickException(str(exc)) from None

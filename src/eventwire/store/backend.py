@@ -8,6 +8,8 @@ placeholders and rows returned as dicts:
 - ``transaction()``: a context manager holding the store's write lock (SQLite
   ``BEGIN IMMEDIATE``; PostgreSQL a transaction-level advisory lock), committing on
   success and rolling back on any exception;
+- ``savepoint()``: inside a transaction, a part that is rolled back alone on an
+  exception (which still propagates), the rest of the transaction going on;
 - ``migrate()``: apply the migration files not yet recorded in ``schema_version``.
 
 Migration files live in ``migrations/``: ``NNNN_name.sql`` applies to both dialects,
@@ -178,6 +180,17 @@ class SQLiteBackend(Backend):
             raise
         self.conn.execute("COMMIT")
 
+    @contextlib.contextmanager
+    def savepoint(self, name: str = "ew_part") -> Iterator[None]:
+        self.conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute(f"ROLLBACK TO {name}")
+            self.conn.execute(f"RELEASE {name}")
+            raise
+        self.conn.execute(f"RELEASE {name}")
+
     def table_exists(self, name):
         return self.one("SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?", (name,)) is not None
 
@@ -287,6 +300,11 @@ class PostgresBackend(Backend):
     def transaction(self, lock: int = PG_WRITE_LOCK) -> Iterator[None]:
         with self.conn.transaction():
             self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (lock,))
+            yield
+
+    @contextlib.contextmanager
+    def savepoint(self, name: str = "ew_part") -> Iterator[None]:
+        with self.conn.transaction(savepoint_name=name):  # nested in a transaction: a savepoint
             yield
 
     def table_exists(self, name):

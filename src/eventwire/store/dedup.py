@@ -66,16 +66,18 @@ def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
-def shingles(text: str, k: int = SHINGLE_WORDS) -> set[str]:
-    words = _WORD.findall(normalise_text(text))
+def shingles(text: str, k: int = SHINGLE_WORDS, *, normalised: bool = False) -> set[str]:
+    """The ``k``-word shingles of a text (``normalised``: the text is already :func:`normalise_text`'s)."""
+    words = _WORD.findall(text if normalised else normalise_text(text))
     if len(words) < k:
         return {" ".join(words)} if words else set()
     return {" ".join(words[i : i + k]) for i in range(len(words) - k + 1)}
 
 
-def signature(text: str, num_perm: int = NUM_PERM) -> Optional[np.ndarray]:
-    """The MinHash hash values of a text, or None when it is too short to compare."""
-    grams = shingles(text)
+def signature(text: str, num_perm: int = NUM_PERM, *, normalised: bool = False) -> Optional[np.ndarray]:
+    """The MinHash hash values of a text, or None when it is too short to compare
+    (``normalised``: the text is already :func:`normalise_text`'s)."""
+    grams = shingles(text, normalised=normalised)
     if len(grams) < MIN_SHINGLES:
         return None
     mh = _empty_minhash(num_perm).copy()

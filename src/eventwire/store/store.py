@@ -1,22 +1,33 @@
-"""The writer: one transaction per article, idempotent, with deduplication.
+"""The writer: each article all or nothing, idempotent, with deduplication.
 
 ``Store.add(article, analysis)`` writes the article and every record of its analysis
 in one transaction, holding the store's write lock, so an interrupted run (even a
-killed process) leaves either the whole article or nothing. Adding an article whose
-normalised content hash is already stored changes nothing but its URL list; an
-article that is a near-copy of a stored one is stored and linked to it
-(``duplicate_of``); each event mention joins (or opens) its event cluster.
+killed process) leaves either the whole article or nothing. ``Store.add_many`` writes
+many articles in one transaction (one commit, the costly part on SQLite), each inside
+a savepoint of its own: an article that cannot be stored is rolled back alone and
+reported, the others are committed together; a killed process loses the uncommitted
+batch whole, and a rerun stores it again. Adding an article whose normalised content
+hash is already stored changes nothing but its URL list; an article that is a
+near-copy of a stored one is stored and linked to it (``duplicate_of``); each event
+mention joins (or opens) its event cluster.
+
+The rows an article needs that do not depend on the database (its record rows, the
+MinHash signature, the event cluster keys) are computed by :func:`prepare`, which
+may run anywhere (an ingest worker does it beside the analysis): a
+:class:`Prepared` is plain tuples, cheap to send between processes and to write.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import logging
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Iterable, NamedTuple, Optional, Union
 
 from ..errors import StoreError
-from ..models import Analysis, Article
+from ..models import Analysis, Article, normalise_text
 from . import dedup
 from .backend import Backend, connect, insert_with_ids, now_iso
 from .names import fold_name
@@ -36,6 +47,76 @@ class AddResult:
     similarity: Optional[float] = None
     events: int = 0
     new_clusters: int = 0
+
+
+class Prepared(NamedTuple):
+    """An article with its analysis as the rows the store writes, less what depends on
+    the database (the article's key, event cluster ids): see :func:`prepare`."""
+
+    article: Article
+    content_hash: str
+    num_perm: int
+    signature: Optional[bytes]  # MinHash values (:func:`dedup.to_blob`), None for a short text
+    published: Optional[str]
+    article_values: tuple  # the articles row from article_id to tone_negative
+    records: tuple  # rows (without the article key) of actors, quotes, places, times
+    events: tuple  # event rows without the article key and the cluster id
+    keys: tuple  # per event: the fields of its dedup.EventKey
+    seeds: tuple  # per event: (cameo, quad_class, goldstein, place country) for a new cluster
+
+    @property
+    def id(self) -> str:
+        return self.article.id
+
+
+def prepare(article: Article, analysis: Analysis, num_perm: int = dedup.NUM_PERM) -> Prepared:
+    """The database-independent part of storing ``article`` (pure: runs anywhere)."""
+    norm = normalise_text(article.title + "\n" + article.text)
+    chash = hashlib.sha256(norm.encode("utf-8")).hexdigest()  # == article.content_hash
+    sig = dedup.signature(norm, num_perm, normalised=True)
+    published = analysis.published or article.published
+    tone = analysis.tone
+    values = (
+        article.id, chash, article.title or analysis.title or "", article.text, published, article.url,
+        article.source, analysis.language, tone.score, tone.positive, tone.negative,
+    )
+    quote_rows = []
+    for n, q in enumerate(analysis.quotes):
+        sp = q.speaker
+        mspan = sp.mention_span if sp and sp.mention_span else (None, None)
+        quote_rows.append((
+            n, q.text, q.kind, q.span[0], q.span[1], int(q.in_title), q.cue,
+            sp.name if sp else None, sp.code if sp else None, sp.actor if sp else None,
+            sp.mention if sp else None, mspan[0], mspan[1], fold_name(sp.name) if sp else None,
+        ))
+    records = (
+        tuple((a.id, a.name, a.code, a.country, a.sector, a.kind, json.dumps([list(m) for m in a.mentions]))
+              for a in analysis.actors),
+        tuple(quote_rows),
+        tuple((p.name, p.country, p.lat, p.lon, p.feature, p.span[0], p.span[1], int(p.in_title))
+              for p in analysis.places),
+        tuple((t.text, t.value, t.span[0], t.span[1], int(t.in_title)) for t in analysis.times),
+    )
+    event_rows, keys, seeds = [], [], []
+    for n, e in enumerate(analysis.events):
+        key = dedup.event_key(e, published)
+        src, tgt, place = e.source, e.target, e.place
+        event_rows.append((
+            n, src.name, src.code, src.country, src.actor,
+            tgt.name if tgt else None, tgt.code if tgt else None,
+            tgt.country if tgt else None, tgt.actor if tgt else None,
+            e.cameo, e.root, e.plover, e.mode, e.goldstein, e.quad_class, e.date, e.date_source, key.day,
+            place.name if place else None, place.country if place else None,
+            place.lat if place else None, place.lon if place else None,
+            int(bool(e.negated)), e.modality, e.sentence, e.span[0], e.span[1], int(e.in_title), e.evidence,
+        ))
+        keys.append(tuple(getattr(key, f) for f in _KEY_FIELDS))
+        seeds.append((e.cameo, e.quad_class, e.goldstein, place.country if place else None))
+    return Prepared(article, chash, num_perm, None if sig is None else dedup.to_blob(sig), published, values,
+                    records, tuple(event_rows), tuple(keys), tuple(seeds))
+
+
+_KEY_FIELDS = tuple(f.name for f in dataclasses.fields(dedup.EventKey))
 
 
 @dataclass
@@ -145,27 +226,64 @@ class Store:
 
     def add(self, article: Article, analysis: Analysis, model: Optional[str] = None) -> AddResult:
         """Store an article and its analysis in one transaction (see module docstring)."""
-        chash = article.content_hash
-        sig = dedup.signature(article.title + "\n" + article.text, self.config.num_perm)
+        prepared = prepare(article, analysis, self.config.num_perm)
         with self.db.transaction():
-            row = self.db.one("SELECT id FROM articles WHERE content_hash = ?", (chash,))
-            if row is not None:
-                if article.url and self._add_url(row["id"], article.url):
-                    self._bump_generation()
-                return AddResult("duplicate", row["id"])
-            original, similarity = self._near_duplicate_of(sig) if sig is not None else (None, None)
-            pk = self._insert_article(article, analysis, chash, model, original, similarity)
-            # Statements whose results are not needed go together (one round trip on PostgreSQL).
-            batch = [("INSERT INTO article_urls (article, url) VALUES (?, ?)", [(pk, article.url)] if article.url else [])]
-            if sig is not None:
-                batch += self._signature_rows(pk, sig)
-            batch += self._record_rows(pk, analysis)
-            self.db.run_batch(batch)
-            n_events, n_new = self._insert_events(pk, analysis, analysis.published or article.published, original)
-            self._bump_generation()
+            result, changed = self._add_prepared(prepared, model)
+            if changed:
+                self._bump_generation()
+        return result
+
+    def add_many(
+        self, items: Iterable[Union[Prepared, tuple[Article, Analysis]]], model: Optional[str] = None
+    ) -> list[Union[AddResult, Exception]]:
+        """Store many articles in one transaction, each all or nothing (a savepoint).
+
+        ``items`` are :class:`Prepared` records or ``(article, analysis)`` pairs. Returns,
+        in order, each article's :class:`AddResult`, or the exception that kept it out
+        of the store (the others are stored all the same). An error outside any one
+        article (the commit itself) raises, and then nothing of the batch is stored.
+        """
+        out: list[Union[AddResult, Exception]] = []
+        changed = False
+        with self.db.transaction():
+            for item in items:
+                try:
+                    with self.db.savepoint():
+                        prepared = item if isinstance(item, Prepared) else prepare(*item, self.config.num_perm)
+                        result, wrote = self._add_prepared(prepared, model)
+                except Exception as exc:  # this article only: rolled back to its savepoint, reported
+                    log.debug("article not stored", exc_info=True)
+                    out.append(exc)
+                    continue
+                out.append(result)
+                changed = changed or wrote
+            if changed:
+                self._bump_generation()
+        return out
+
+    def _add_prepared(self, p: Prepared, model: Optional[str]) -> tuple[AddResult, bool]:
+        """Write one prepared article inside the caller's transaction; (result, whether anything changed)."""
+        article = p.article
+        row = self.db.one("SELECT id FROM articles WHERE content_hash = ?", (p.content_hash,))
+        if row is not None:
+            changed = bool(article.url) and self._add_url(row["id"], article.url)
+            return AddResult("duplicate", row["id"]), changed
+        if p.num_perm == self.config.num_perm:
+            sig = None if p.signature is None else dedup.from_blob(p.signature)
+        else:  # prepared for another signature length: compute this store's
+            sig = dedup.signature(article.title + "\n" + article.text, self.config.num_perm)
+        original, similarity = self._near_duplicate_of(sig) if sig is not None else (None, None)
+        pk = self._insert_article(p, model, original, similarity)
+        # Statements whose results are not needed go together (one round trip on PostgreSQL).
+        batch = [("INSERT INTO article_urls (article, url) VALUES (?, ?)", [(pk, article.url)] if article.url else [])]
+        if sig is not None:
+            batch += self._signature_rows(pk, sig)
+        batch += self._record_rows(pk, p)
+        self.db.run_batch(batch)
+        n_events, n_new = self._insert_events(pk, p, p.published, original)
         status = "near-duplicate" if original is not None else "new"
         log.debug("stored article %s as %s (pk %s)", article.id, status, pk)
-        return AddResult(status, pk, original, similarity, n_events, n_new)
+        return AddResult(status, pk, original, similarity, n_events, n_new), True
 
     def _near_duplicate_of(self, sig) -> tuple[Optional[int], Optional[float]]:
         bands, rows = self.config.lsh_params()
@@ -196,81 +314,45 @@ class Store:
              [(b, bucket, pk) for b, bucket in dedup.band_buckets(sig, bands, rows)]),
         ]
 
-    def _insert_article(self, article, analysis, chash, model, original, similarity) -> int:
-        tone = analysis.tone
+    def _insert_article(self, p: Prepared, model, original, similarity) -> int:
         return self.db.insert(
             "INSERT INTO articles (article_id, content_hash, title, text, published, url, source, language,"
             " tone_score, tone_positive, tone_negative, model, analysed_at, duplicate_of, similarity)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            (
-                article.id, chash, article.title or analysis.title or "", article.text,
-                analysis.published or article.published, article.url, article.source, analysis.language,
-                tone.score, tone.positive, tone.negative, model, now_iso(), original, similarity,
-            ),
+            (*p.article_values, model, now_iso(), original, similarity),
         )
 
-    def _record_rows(self, pk: int, analysis: Analysis) -> list[tuple[str, list]]:
-        quote_rows = []
-        for n, q in enumerate(analysis.quotes):
-            s = q.speaker
-            mspan = s.mention_span if s and s.mention_span else (None, None)
-            quote_rows.append(
-                (
-                    pk, n, q.text, q.kind, q.span[0], q.span[1], int(q.in_title), q.cue,
-                    s.name if s else None, s.code if s else None, s.actor if s else None,
-                    s.mention if s else None, mspan[0], mspan[1], fold_name(s.name) if s else None,
-                )
-            )
+    def _record_rows(self, pk: int, p: Prepared) -> list[tuple[str, list]]:
+        actors, quotes, places, times = p.records
         return [
             (
                 "INSERT INTO actors (article, local_id, name, code, country, sector, kind, mentions)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (pk, a.id, a.name, a.code, a.country, a.sector, a.kind, json.dumps([list(m) for m in a.mentions]))
-                    for a in analysis.actors
-                ],
+                [(pk, *r) for r in actors],
             ),
             (
                 "INSERT INTO quotes (article, ordinal, text, kind, start_char, end_char, in_title, cue, speaker_name,"
                 " speaker_code, speaker_actor, speaker_mention, speaker_mention_start, speaker_mention_end,"
                 " speaker_norm) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                quote_rows,
+                [(pk, *r) for r in quotes],
             ),
             (
                 "INSERT INTO places (article, name, country, lat, lon, feature, start_char, end_char, in_title)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (pk, p.name, p.country, p.lat, p.lon, p.feature, p.span[0], p.span[1], int(p.in_title))
-                    for p in analysis.places
-                ],
+                [(pk, *r) for r in places],
             ),
             (
                 "INSERT INTO times (article, text, value, start_char, end_char, in_title) VALUES (?, ?, ?, ?, ?, ?)",
-                [(pk, t.text, t.value, t.span[0], t.span[1], int(t.in_title)) for t in analysis.times],
+                [(pk, *r) for r in times],
             ),
         ]
 
-    def _insert_events(self, pk: int, analysis: Analysis, published: Optional[str], original: Optional[int]):
-        events = analysis.events
-        if not events:
+    def _insert_events(self, pk: int, p: Prepared, published: Optional[str], original: Optional[int]):
+        if not p.events:
             return 0, 0
-        keys = [dedup.event_key(e, published) for e in events]
-        cluster_ids, new_count, batch = self._assign_clusters(keys, events, original)
-        rows = []
-        for n, (e, key, cluster_id) in enumerate(zip(events, keys, cluster_ids)):
-            src, tgt, place = e.source, e.target, e.place
-            rows.append(
-                (
-                    pk, n, src.name, src.code, src.country, src.actor,
-                    tgt.name if tgt else None, tgt.code if tgt else None,
-                    tgt.country if tgt else None, tgt.actor if tgt else None,
-                    e.cameo, e.root, e.plover, e.mode, e.goldstein, e.quad_class, e.date, e.date_source, key.day,
-                    place.name if place else None, place.country if place else None,
-                    place.lat if place else None, place.lon if place else None,
-                    int(bool(e.negated)), e.modality, e.sentence, e.span[0], e.span[1], int(e.in_title),
-                    e.evidence, cluster_id,
-                )
-            )
+        keys = [dedup.EventKey(*k) for k in p.keys]
+        cluster_ids, new_count, batch = self._assign_clusters(keys, p.seeds, original)
+        rows = [(pk, *row, cluster_id) for row, cluster_id in zip(p.events, cluster_ids)]
         batch.append((
             "INSERT INTO events (article, ordinal, source_name, source_code, source_country, source_actor,"
             " target_name, target_code, target_country, target_actor, cameo, root, plover, mode, goldstein,"
@@ -284,7 +366,7 @@ class Store:
         self.db.run_batch(batch)
         return len(rows), new_count
 
-    def _assign_clusters(self, keys: list[dedup.EventKey], events, original: Optional[int] = None):
+    def _assign_clusters(self, keys: list[dedup.EventKey], seeds, original: Optional[int] = None):
         """The cluster of each mention (an existing one, or one created for this article),
         how many were created, and the statements that write the new and changed clusters.
 
@@ -297,7 +379,7 @@ class Store:
         new: list[dict] = []
         place_updates: dict[int, dict] = {}
         assigned: list[dict] = []
-        for key, event in zip(keys, events):
+        for key, seed in zip(keys, seeds):
             found = None
             kin = [c for c in family if _same_kind(c, key)]
             if kin:
@@ -307,10 +389,10 @@ class Store:
                 same = [c for c in pool + new if _same_kind(c, key) and c["day"] is not None and lo <= c["day"] <= hi]
                 found = dedup.best_cluster(key, same, self.config.place_km)
             if found is None:
-                found = _cluster_row(key, event, temp_id=NEW_CLUSTER_ID + len(new))
+                found = _cluster_row(key, seed, temp_id=NEW_CLUSTER_ID + len(new))
                 new.append(found)
             elif found["place_name"] is None and key.place_name is not None:
-                found.update(place_name=key.place_name, place_country=event.place.country,
+                found.update(place_name=key.place_name, place_country=seed[3],
                              place_lat=key.place_lat, place_lon=key.place_lon)
                 if found["id"] < NEW_CLUSTER_ID:
                     place_updates[found["id"]] = found
@@ -397,12 +479,12 @@ def _same_kind(cluster: dict, key: dedup.EventKey) -> bool:
         key.source_key, key.target_key, key.root, key.negated, key.hypothetical)
 
 
-def _cluster_row(key: dedup.EventKey, event, temp_id: int) -> dict:
-    place = event.place
+def _cluster_row(key: dedup.EventKey, seed: tuple, temp_id: int) -> dict:
+    cameo, quad_class, goldstein, place_country = seed
     return {
         "id": temp_id, "source_key": key.source_key, "target_key": key.target_key, "root": key.root,
-        "cameo": event.cameo, "quad_class": event.quad_class, "goldstein": event.goldstein, "day": key.day,
-        "precision": key.precision, "place_name": key.place_name, "place_country": place.country if place else None,
+        "cameo": cameo, "quad_class": quad_class, "goldstein": goldstein, "day": key.day,
+        "precision": key.precision, "place_name": key.place_name, "place_country": place_country,
         "place_lat": key.place_lat, "place_lon": key.place_lon, "negated": key.negated,
         "hypothetical": key.hypothetical,
     }
