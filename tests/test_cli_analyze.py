@@ -145,3 +145,25 @@ def test_seed_article_record_conforms(files):
         assert actor["code"] == actor["code"].upper()
         for s, e in actor["mentions"]:
             assert 0 <= s < e <= len(text)
+
+
+def test_fast_profile_option(files):
+    result = run([str(files / "story.txt"), "--profile", "fast", "--format", "jsonl"])
+    assert result.exit_code == 0
+    (rec,) = lines(result)
+    codes = {a["code"][:3] for a in rec["actors"]}
+    assert {"RUS", "CHN"} <= codes
+    assert "Beijing" in {p["name"] for p in rec["places"]}
+
+
+def test_profile_from_environment_and_bad_profile(files, monkeypatch):
+    monkeypatch.setenv("EVENTWIRE_PROFILE", "fast")
+    assert run([str(files / "story.txt"), "--format", "jsonl"]).exit_code == 0
+    bad = CliRunner().invoke(main, ["analyze", str(files / "story.txt"), "--profile", "quick"])
+    assert bad.exit_code == 2 and "quick" in bad.output
+
+
+@pytest.mark.parametrize("command", ["analyze", "evaluate"])
+def test_profile_option_documented_in_help(command):
+    out = CliRunner().invoke(main, [command, "--help"]).output
+    assert "--profile [accurate|fast]" in out

@@ -94,3 +94,92 @@ def test_dateline_is_not_part_of_the_first_sentence(nlp, body):
     doc = nlp(body)
     first = next(iter(doc.sents))
     assert first.text.rstrip(" -") == body.split(" -")[0].strip()
+
+
+# ---------------------------------------------------------------------------
+# Profiles
+
+
+@pytest.fixture(scope="module")
+def fast_analyzer():
+    from eventwire.pipeline import Analyzer
+
+    return Analyzer(profile="fast")
+
+
+def _check_record(record, article):
+    from eventwire.models import analysis_from_dict
+
+    assert analysis_from_dict(record.to_dict()) == record
+    assert record.id == article.id and record.language == "en"
+    ids = {a.id for a in record.actors}
+    assert len(ids) == len(record.actors)
+    for actor in record.actors:
+        assert actor.code == actor.code.upper()
+        for s, e in actor.mentions:
+            assert 0 <= s < e <= len(article.text)
+    for part in (record.quotes, record.events, record.places, record.times):
+        for item in part:
+            src = article.title if item.in_title else article.text
+            assert 0 <= item.span[0] < item.span[1] <= len(src)
+    for q in record.quotes:
+        assert q.speaker is None or q.speaker.actor is None or q.speaker.actor in ids
+    for e in record.events:
+        for ref in (e.source, e.target):
+            assert ref is None or ref.actor is None or ref.actor in ids
+
+
+def test_fast_profile_records_are_valid_on_the_corpus(fast_analyzer):
+    from eventwire.corpus import load_corpus
+
+    rows = load_corpus()[:12]
+    articles = [Article(text=r["text"], id=str(r["id"]), title=r.get("title") or "", published=r.get("published"))
+                for r in rows]
+    records = list(fast_analyzer.analyze_many(iter(articles)))
+    assert [r.id for r in records] == [a.id for a in articles]
+    for record, article in zip(records, articles):
+        _check_record(record, article)
+    assert sum(len(r.events) for r in records) > 0 and sum(len(r.quotes) for r in records) > 0
+
+
+def test_fast_profile_finds_the_seed_facts(fast_analyzer):
+    text = ("Russian President Vladimir Putin met Chinese President Xi Jinping in Beijing on Monday.\n\n"
+            "\"We will deepen our partnership,\" Putin told reporters after the talks.")
+    article = Article(text=text, title="Putin in Beijing", published="2023-10-16", id="f1")
+    record = fast_analyzer.analyze(article)
+    _check_record(record, article)
+    assert {"Beijing"} <= {p.name for p in record.places}
+    assert any(q.speaker is not None and "Putin" in q.speaker.name for q in record.quotes)
+    assert "2023-10-16" in {t.value for t in record.times}
+
+
+def test_profile_names_the_model(fast_analyzer, analyzer):
+    assert fast_analyzer.profile == "fast" and fast_analyzer.model_name.endswith("+fast")
+    assert analyzer.profile == "accurate" and "+" not in analyzer.model_name
+
+
+def test_environment_selects_the_profile(monkeypatch):
+    from eventwire.pipeline import build_nlp
+
+    monkeypatch.setenv("EVENTWIRE_PROFILE", "fast")
+    nlp = build_nlp(stages=())
+    assert "ner" not in nlp.pipe_names and "eventwire_entities" in nlp.pipe_names
+    assert nlp.pipe_names.index("eventwire_entities") > nlp.pipe_names.index("eventwire_lemma_cache")
+
+
+def test_accurate_profile_records_equal_the_published_model(analyzer):
+    """The exact attribute lookup and lemma cache change nothing in the records."""
+    from eventwire.corpus import load_corpus
+    from eventwire.nlp import load_base_model
+    from eventwire.pipeline import STAGES, Analyzer
+
+    base = load_base_model()
+    base.add_pipe("eventwire_paragraphs", before="parser")
+    for name in STAGES:
+        base.add_pipe(name)
+    published = Analyzer(nlp=base)
+    assert "attribute_ruler" in base.pipe_names and "attribute_ruler" not in analyzer.nlp.pipe_names
+    rows = load_corpus()[:8]
+    articles = [Article(text=r["text"], id=str(r["id"]), title=r.get("title") or "", published=r.get("published"))
+                for r in rows]
+    assert list(published.analyze_many(articles)) == list(analyzer.analyze_many(articles))

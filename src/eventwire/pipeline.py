@@ -43,9 +43,10 @@ TITLE_SEPARATOR = "\n\n"
 DEFAULT_MAX_CHARS = 50_000
 
 
-def build_nlp(model: Optional[str] = None, stages: Iterable[str] = STAGES) -> Language:
-    """The base spaCy model with eventwire's paragraph marker and stages added."""
-    nlp = load_model(model)
+def build_nlp(model: Optional[str] = None, stages: Iterable[str] = STAGES, *, profile: Optional[str] = None) -> Language:
+    """The base spaCy model, set up for ``profile`` (``accurate`` or ``fast``, see
+    :mod:`eventwire.nlp`), with eventwire's paragraph marker and stages added."""
+    nlp = load_model(model, profile=profile)
     if "eventwire_paragraphs" not in nlp.pipe_names:
         if "parser" in nlp.pipe_names:
             nlp.add_pipe("eventwire_paragraphs", before="parser")
@@ -95,18 +96,21 @@ class Analyzer:
         self,
         model: Optional[str] = None,
         *,
+        profile: Optional[str] = None,
         batch_size: int = 16,
         max_chars: int = DEFAULT_MAX_CHARS,
         nlp: Optional[Language] = None,
     ):
-        self.nlp = nlp if nlp is not None else build_nlp(model)
+        self.nlp = nlp if nlp is not None else build_nlp(model, profile=profile)
+        self.profile = self.nlp.meta.get("eventwire_profile", "accurate")
         self.batch_size = batch_size
         self.max_chars = max_chars
 
     @property
     def model_name(self) -> str:
         meta = self.nlp.meta
-        return f"{meta.get('lang', 'xx')}_{meta.get('name', '?')}-{meta.get('version', '?')}"
+        name = f"{meta.get('lang', 'xx')}_{meta.get('name', '?')}-{meta.get('version', '?')}"
+        return name if self.profile == "accurate" else f"{name}+{self.profile}"
 
     def analyze(self, article: Article) -> Analysis:
         return next(iter(self.analyze_many([article])))

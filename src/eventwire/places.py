@@ -37,6 +37,7 @@ from . import docext  # noqa: F401
 from .gazetteer import Candidate, Entry, Gazetteer, load_gazetteer, name_key
 from .lexicon import load_yaml
 from .models import Place
+from .nlp import doc_text
 from .times import find_dateline
 
 log = logging.getLogger(__name__)
@@ -363,7 +364,7 @@ def resolve_mentions(doc: Doc, text: str, gaz: Gazetteer, mentions: list[_Mentio
 def annotate_places(doc: Doc) -> Doc:
     gaz = load_gazetteer()
     rules = place_rules()
-    text = doc.text
+    text = doc_text(doc)
     mentions = _collect(doc, text, gaz, rules)
     places = resolve_mentions(doc, text, gaz, mentions)
     doc._.places = places

@@ -63,6 +63,7 @@ from spacy.tokens import Doc, Span, Token
 from . import docext  # noqa: F401
 from .lexicon import load_yaml
 from .models import Quote, Speaker
+from .nlp import doc_text
 
 log = logging.getLogger(__name__)
 
@@ -328,7 +329,7 @@ class _Found:
 class _QuoteFinder:
     def __init__(self, doc: Doc, cues: Cues):
         self.doc = doc
-        self.text = doc.text
+        self.text = doc_text(doc)
         self.cues = cues
         self.index = doc._.actor_index
         self.sents = list(doc.sents)

@@ -598,15 +598,23 @@ def shift(base: Optional[str], n: int, unit: str) -> Optional[str]:
 _ANCHOR_STOP = re.compile(r"[,;:!?\n(]|\.(?!\s*\d)")  # "Nov. 20" does not end the clause
 
 
-def _candidates(text: str, rules: TimeRules) -> list[_Cand]:
+@lru_cache(maxsize=64)
+def pattern_matches(text: str, patterns: tuple) -> tuple:
+    """``(start, end, kind, groups)`` of every non-empty match of the time patterns,
+    sorted by start, longest first. Cached for the last texts: the fast profile's
+    entity recogniser and this stage scan the same doc text."""
     found = []
-    for kind, pattern in rules.patterns:
+    for kind, pattern in patterns:
         for m in pattern.finditer(text):
             if m.end() > m.start():
-                found.append(_Cand(m.start(), m.end(), kind, m.groupdict()))
-    # Longest first at each position; no overlaps.
-    found.sort(key=lambda c: (c.start, -(c.end - c.start)))
-    return found
+                found.append((m.start(), m.end(), kind, m.groupdict()))
+    found.sort(key=lambda c: (c[0], -(c[1] - c[0])))
+    return tuple(found)
+
+
+def _candidates(text: str, rules: TimeRules) -> list[_Cand]:
+    # Longest first at each position; no overlaps (fresh candidates: the normaliser edits them).
+    return [_Cand(s, e, kind, dict(groups)) for s, e, kind, groups in pattern_matches(text, rules.patterns)]
 
 
 def _select(cands: list[_Cand]) -> list[_Cand]:
@@ -725,8 +733,10 @@ def reference_date(doc: Doc, dateline_value: Optional[str]) -> Optional[dt.date]
 
 @Language.component("eventwire_times", assigns=["doc._.times", "doc._.dateline"])
 def annotate_times(doc: Doc) -> Doc:
+    from .nlp import doc_text
+
     rules = time_rules()
-    text = doc.text
+    text = doc_text(doc)
     dl = find_dateline(doc, text)
     dl_time = None
     if dl is not None and dl.date is not None:
@@ -832,9 +842,6 @@ def _anchored_date(doc: Doc, text: str, times: list[TimeExpr], sent, verb: Token
     return None
 
 
-_TEXT_KEY = "eventwire.times.text"
-
-
 def time_for(doc: Doc, sent, verb) -> tuple[str | None, str]:
     """The date of the event whose clause is headed by ``verb`` in sentence ``sent``.
 
@@ -850,9 +857,9 @@ def time_for(doc: Doc, sent, verb) -> tuple[str | None, str]:
     dl_span = dl.time.span if (dl is not None and dl.time is not None) else None
     times = [t for t in doc._.times or () if t.span != dl_span]
     if verb is not None and sent is not None:
-        text = doc.user_data.get(_TEXT_KEY)
-        if text is None:  # spaCy rebuilds doc.text on every access: read it once per doc
-            text = doc.user_data[_TEXT_KEY] = doc.text
+        from .nlp import doc_text
+
+        text = doc_text(doc)  # spaCy rebuilds doc.text on every access: read it once per doc
         anchored = _anchored_date(doc, text, times, sent, verb)
         if anchored is not None:
             return contract_value(anchored), "text"

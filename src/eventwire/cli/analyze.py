@@ -12,6 +12,16 @@ from ..sources import read_paths
 from ._common import model_option, published_option, report_bad, stdout_is_terminal
 
 
+def profile_option(f):
+    return click.option(
+        "--profile",
+        type=click.Choice(["accurate", "fast"]),
+        envvar="EVENTWIRE_PROFILE",
+        help="Pipeline profile: accurate (spaCy's statistical NER; the default) or fast "
+        "(rule-based entities instead of the NER: faster, somewhat less accurate).",
+    )(f)
+
+
 def _articles(paths, published, counts):
     for item in read_paths(paths, published):
         if isinstance(item, BadRecord):
@@ -58,8 +68,9 @@ def render_table(record: dict) -> str:
     help="Output format (default: jsonl when stdout is not a terminal, else table).",
 )
 @model_option
+@profile_option
 @click.option("--batch-size", default=16, show_default=True, help="Articles per spaCy batch.")
-def analyze(paths, published, fmt, model, batch_size):
+def analyze(paths, published, fmt, model, profile, batch_size):
     """Analyse articles into contract records.
 
     PATHS are .txt (first line headline), .html, .json, .jsonl files, folders, or -
@@ -70,7 +81,7 @@ def analyze(paths, published, fmt, model, batch_size):
 
     fmt = fmt or ("table" if stdout_is_terminal() else "jsonl")
     try:
-        analyzer = Analyzer(model, batch_size=batch_size)
+        analyzer = Analyzer(model, profile=profile, batch_size=batch_size)
     except EventwireError as exc:
         raise click.ClickException(str(exc)) from None
     counts = {"bad": 0, "ok": 0}

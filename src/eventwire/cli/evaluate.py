@@ -9,17 +9,19 @@ import click
 
 from ..errors import EventwireError
 from ._common import model_option
+from .analyze import profile_option
 
 
 @click.command()
 @click.argument("gold", type=click.Path(exists=True, dir_okay=False))
 @model_option
+@profile_option
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
 @click.option("--limit", type=int, help="Score only the first N articles.")
 @click.option("--errors", "errors_path", type=click.Path(dir_okay=False, writable=True),
               help="Write every miss and false positive to this JSONL file.")
 @click.option("--show-errors", type=int, default=0, help="Print the first N errors.")
-def evaluate(gold, model, as_json, limit, errors_path, show_errors):
+def evaluate(gold, model, profile, as_json, limit, errors_path, show_errors):
     """Score quotes and speakers, events and dates, places and times against GOLD.jsonl.
 
     The matching rules are those of the gold format (see README, "Evaluation").
@@ -29,7 +31,7 @@ def evaluate(gold, model, as_json, limit, errors_path, show_errors):
 
     try:
         records = list(itertools.islice(read_gold(gold), limit))
-        analyzer = Analyzer(model)
+        analyzer = Analyzer(model, profile=profile)
     except EventwireError as exc:
         raise click.ClickException(str(exc)) from None
     report = run(records, analyzer.analyze_many)
