@@ -323,3 +323,52 @@ def test_commands_and_settings_are_documented():
     for setting in ("EVENTWIRE_DICTIONARIES", "load_dictionaries", "import-petrarch", "--kind actors",
                     "--kind agents", "--kind verbs"):
         assert setting in doc, setting
+
+
+@pytest.mark.parametrize(
+    "phrase, code",
+    [
+        ("Houthi", "YEMREB"),
+        ("Syrian Democratic Forces", "SYRREB"),
+        ("SDF", "SYRREB"),
+        ("YPG", "SYRREB"),
+        ("KFOR", "IGOWSTNAT"),
+        ("Royal Canadian Mounted Police", "CANCOP"),
+        ("RCMP", "CANCOP"),
+        ("TPLF", "ETHREB"),
+    ],
+)
+def test_named_groups_and_forces(dic, phrase, code):
+    assert dic.phrases[norm_key(phrase)].code == code
+
+
+@pytest.mark.parametrize(
+    "phrase, case",
+    [
+        ("Xi", "exact"),  # a person's short name needs one capital, not all
+        ("UN", "upper"),  # a short organisation name is an acronym
+        ("AU", "upper"),
+    ],
+)
+def test_short_names_case(dic, phrase, case):
+    assert dic.phrases[norm_key(phrase)].case == case
+
+
+@pytest.mark.parametrize(
+    "phrase, sector, kind, head",
+    [
+        ("junta", "MIL", "institution", "junta"),
+        ("coup leaders", "MIL", "institution", "junta"),  # "the coup leaders" refers back to a junta
+        ("ministry", "GOV", "institution", "ministry"),
+        ("coordinator", "GOV", "person", "coordinator"),
+        ("council", "IGO", "igo_ref", "council"),
+    ],
+)
+def test_role_nouns(dic, phrase, sector, kind, head):
+    role = dic.roles[norm_key(phrase)]
+    assert (role.sector, role.kind, role.head_word) == (sector, kind, head)
+
+
+@pytest.mark.parametrize("word, sector", [("separatist", "REB"), ("rebel", "REB"), ("opposition", "OPP"), ("military", "MIL")])
+def test_sector_adjectives(dic, word, sector):
+    assert dic.sector_adjectives[word] == sector

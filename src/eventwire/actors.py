@@ -18,7 +18,13 @@ How actors are found, in one left-to-right pass over the document:
   leader", "the spokeswoman") refers back to the most recent person with a compatible
   country, office and gender, else to the dictionary's office-holder on that date;
 - pronouns (he/she/it/they and their forms) refer back by gender, number, kind and
-  salience (subjects of the current and previous sentence first).
+  salience (subjects of the current and previous sentence first). An object pronoun is
+  never the subject of its own clause (followed through "and", "to" and "who" clauses:
+  "Blinken spoke with Faisal and urged him"); "it" as the subject of a reported clause
+  is the reporting subject, or nothing when that subject is no actor ("the committee
+  said it"); "it is", "as long as it takes" are no one; number is read per mention
+  ("Serbs ... their", not "it"). A possessive determiner gives a role noun its owner
+  ("its troops", "its high commissioner, Name").
 
 Only antecedents before a mention are used, and nothing is guessed: an NP that cannot
 be tied to an actor resolves to None. Limits: no cataphora for pronouns; "they" for a
@@ -29,6 +35,7 @@ without any country, role or dictionary entry gets the empty code ``""``.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
 import logging
 import re
@@ -62,6 +69,8 @@ TITLE_FILLERS = frozenset(
      "digital", "migration", "european", "eu"}
 )
 STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "JUD", "LEG", "SPY"})  # bare codes that take the home country
+NON_STATE_SECTORS = frozenset({"REB", "OPP"})
+LOCAL_OFFICES = frozenset({"mayor", "governor", "judge", "police"})  # "the mayor": the home country's
 HONORIFICS = frozenset({"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "dr", "dr.", "sir", "dame", "lord",
                         "lady", "madam", "madame", "monsieur", "herr", "frau", "sheikh", "prince", "princess"})
 PRONOUNS = {
@@ -77,6 +86,9 @@ SPEECH_VERBS = frozenset(
      "speak", "post", "tweet", "answer", "recall", "acknowledge", "admit", "vow", "pledge", "promise"}
 )
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "agent"})
+REPORT_VERBS = frozenset({"deny", "confirm", "believe", "think", "hope", "expect", "fear", "know", "decide", "agree",
+                          "threaten", "signal", "indicate", "report", "suggest", "allege", "assert", "announce"})
+DUMMY_IT_VERBS = frozenset({"seem", "appear", "matter", "happen"})
 PLURAL_DETS = frozenset({"two", "three", "both", "several", "many", "some", "all", "other", "few", "four"})
 INDEFINITE_DETS = frozenset({"a", "an", "another", "one"})
 MENTION_DETS = frozenset({"the", "a", "an", "this", "that", "these", "those", "his", "her", "its", "their", "our", "your", "my"})
@@ -192,6 +204,8 @@ class _Actor:
     surnames: set = field(default_factory=set)
     forenames: set = field(default_factory=set)
     explicit_code: bool = False
+    modifier_only: bool = False  # named only as a modifier of a non-actor noun ("military support")
+    named: bool = False  # a named group of the dictionary (Hamas, the Houthis), not a role noun
     heads: set = field(default_factory=set)  # role nouns that named this actor ("ministry")
     ev_country: Optional[str] = None  # what the article itself says, before the dictionary
     ev_org: Optional[str] = None
@@ -231,13 +245,15 @@ class _Tokens:
         return len(self.doc)
 
     def __getitem__(self, i):
+        try:
+            return self.cache[i]  # the common case first
+        except (KeyError, TypeError):
+            pass
         if isinstance(i, slice):
             return [self[k] for k in range(*i.indices(len(self.doc)))]
         if i < 0:
-            i += len(self.doc)
-        tok = self.cache.get(i)
-        if tok is None:
-            tok = self.cache[i] = self.doc[i]
+            return self[i + len(self.doc)]
+        tok = self.cache[i] = self.doc[i]
         return tok
 
     def __iter__(self):
@@ -256,20 +272,23 @@ def _case_ok(tokens: list[Token], case: str) -> bool:
     return any(c.isupper() for w in words for c in w)
 
 
-def _scan(toks: "_Tokens", keys: list[str], table: dict, prefixes: set, check_case: bool) -> list[_Match]:
+def _scan(toks: "_Tokens", keys: list[str], table: dict, prefixes: set, check_case: bool,
+          skip: Optional[dict] = None) -> list[_Match]:
+    """Longest dictionary matches left to right; no match starts or runs into a token of ``skip``."""
+    skip = skip or {}
     out: list[_Match] = []
     n = len(keys)
     i = 0
     while i < n:
         k = keys[i]
-        if not k or k not in prefixes:
+        if not k or k not in prefixes or i in skip:
             i += 1
             continue
         s = ""
         best = None
         for j in range(i, min(n, i + MAX_PHRASE_TOKENS)):
             kj = keys[j]
-            if not kj:
+            if not kj or j in skip:
                 break
             s += kj
             if s not in prefixes:
@@ -310,6 +329,8 @@ class _Builder:
         self.consumed: set[int] = set()  # tokens already part of a markable
         # mentions in document order: (token, seq, subject_like, sent_start, actor)
         self.timeline: list[tuple[int, int, bool, int, _Actor]] = []
+        self.plural_at: dict[int, bool] = {}  # mention start -> the mention is a plural noun phrase
+        self.title_orgs: list[tuple[int, Entry]] = []  # organisations named in people's titles ("NATO chief X")
         self.seq = 0
         self.toks = _Tokens(doc)
         n = len(doc)
@@ -328,17 +349,26 @@ class _Builder:
                 start = i
             self.sent_start[i] = start
         self.phrase_matches = _scan(self.toks, keys, dic.phrases, dic.prefixes, True)
-        self.role_matches = _scan(self.toks, keys, dic.roles, dic.role_prefixes, False)
         self.define_acronyms()
         self.drop_dateline()
         self.phrase_at: dict[int, _Match] = {}
         for m in self.phrase_matches:
             for i in range(m.start, m.end):
                 self.phrase_at[i] = m
+        # roles around the phrases: "European Union leaders" is not the labour "union"
+        self.role_matches = _scan(self.toks, keys, dic.roles, dic.role_prefixes, False, self.phrase_at)
         self.role_matches = [
             r for r in self.role_matches
             if not any(i in self.phrase_at for i in range(r.start, r.end))
             and self.toks[r.end - 1].pos_ not in ("VERB", "AUX", "ADV", "ADP", "PRON", "DET")
+        ]
+        # "separatist forces", "rebel fighters": a person noun right before another role
+        # noun is its adjective (see ``sector_adjectives``)
+        role_starts = {r.start for r in self.role_matches}
+        self.role_matches = [
+            r for r in self.role_matches
+            if not (r.role.kind == "person" and r.end in role_starts and r.end - r.start == 1
+                    and keys[r.start] in dic.sector_adjectives)
         ]
         self.role_at: dict[int, _Match] = {}
         for r in self.role_matches:
@@ -407,6 +437,7 @@ class _Builder:
             head.dep_ == "conj" and head.head.dep_ in SUBJECT_DEPS
         )
         actor.mentions.append((start, end, subj))
+        self.plural_at[start] = self.plural_mention(start, head)
         for i in range(start, end):
             self.tok_actor[i] = actor
             self.consumed.add(i)
@@ -415,6 +446,14 @@ class _Builder:
             self.consumed.add(i)
         self.seq += 1
         bisect.insort(self.timeline, (start, self.seq, subj, self.sent_start[head.i], actor))
+
+    def plural_mention(self, start: int, head: Token) -> bool:
+        """Whether a mention is a plural noun phrase ("the Houthis", "Serbs", "they"), whatever
+        the actor it names ("Serbs" names Serbia; "the United States" is not plural)."""
+        m = self.phrase_at.get(start)
+        if m is not None and m.entry.kind in ("country", "igo", "ngo", "institution"):
+            return m.entry.form == "people"
+        return head.tag_ in ("NNS", "NNPS") or head.lower_ in ("they", "them", "their", "theirs", "themselves")
 
     def root(self, start: int, end: int) -> Token:
         """The syntactic head of tokens [start, end): the first whose head lies outside."""
@@ -492,11 +531,17 @@ class _Builder:
         """
         doc = self.doc
         out: list[list[int]] = []
-        for ent in doc.ents:
+        # "Pakistan's Bilawal Bhutto Zardari" (tagged ORG) when "Bhutto Zardari" is a PERSON elsewhere
+        ents = doc.ents  # built anew on each access
+        person_surnames = {self.texts[ent.end - 1].lower() for ent in ents if ent.label_ == "PERSON" and len(ent) > 1}
+        for ent in ents:
             first = self.toks[ent.start].lower_
             is_person = ent.label_ == "PERSON" or (
                 ent.label_ in ("ORG", "GPE", "NORP", "FAC", "PRODUCT", "WORK_OF_ART") and len(ent) in (2, 3)
-                and first in self.dic.first_names and ent.start not in self.phrase_at
+                and ent.start not in self.phrase_at
+                and (first in self.dic.first_names or (
+                    self.texts[ent.end - 1].lower() in person_surnames
+                    and all(self.toks[k].pos_ == "PROPN" and k not in self.role_at for k in range(ent.start, ent.end))))
             )
             if not is_person:
                 continue
@@ -541,6 +586,16 @@ class _Builder:
             if any(r.role.kind == "person" for r in roles):
                 out.append([start, tok.i])
                 taken.update(range(start, tok.i))
+        for ci, ctext in enumerate(self.texts):
+            # "Russia's ambassador, Vassily Nebenzia, said": a name between commas right
+            # after a person role noun (the NER misses many foreign names)
+            if ctext != "," or ci == 0 or (ci - 1) not in self.role_at or self.role_at[ci - 1].role.kind != "person":
+                continue
+            j = run_from(ci + 1)
+            if j - (ci + 1) >= 2 and j < len(doc) and self.texts[j] == "," \
+                    and not any(k in taken for k in range(ci + 1, j)):
+                out.append([ci + 1, j])
+                taken.update(range(ci + 1, j))
         return [(s, e) for s, e in out]
 
     def cluster_people(self) -> list[tuple[int, int, _Actor]]:
@@ -660,6 +715,8 @@ class _Builder:
                 continue
             if i in self.phrase_at:
                 m = self.phrase_at[i]
+                if m.entry.kind == "person" and not (m.end < s and self.toks[m.end].text in POSSESSIVE):
+                    break  # "between Orban and European Council President Michel": another person
                 if m.entry.kind == "person" or m.entry.kind in ("country", "igo", "ngo", "institution", "group"):
                     phrases.append(m)
                     start = m.start
@@ -693,6 +750,13 @@ class _Builder:
                 i -= 1
                 continue
             break
+        # "U.S. Deputy Secretary of State ...": the parser sometimes ends a sentence after
+        # an abbreviated country; it still belongs to the title.
+        if start == sent_start and roles and i == sent_start - 1 and i in self.phrase_at:
+            m = self.phrase_at[i]
+            if m.entry.kind == "country" and m.start == self.sent_start[i] and self.toks[i].text.endswith("."):
+                phrases.append(m)
+                start = m.start
         # Titles are only titles when they carry a role noun or an organisation.
         if not roles and not any(m.entry.kind in ("igo", "ngo", "institution", "group", "country") for m in phrases):
             return s, [], []
@@ -738,12 +802,23 @@ class _Builder:
                 return e, [], []
         return end, phrases, roles
 
-    def apply_title(self, a: _Actor, phrases: list[_Match], roles: list[_Match], name_start: int) -> None:
+    def apply_title(self, a: _Actor, phrases: list[_Match], roles: list[_Match], name_start: int,
+                    owner: Optional[_Actor] = None) -> None:
         """Record what the title words of one mention say about a person: country,
-        organisation, sector, office, gender. The first mention that says a thing wins."""
+        organisation, sector, office, gender. The first mention that says a thing wins.
+        ``owner`` is the actor of a possessive determiner that starts the title ("its
+        high commissioner, Name")."""
         country = org = None
         country_pos = org_pos = 10**9
         org_sector = None
+        counterpart = any(r.role.office == "counterpart" for r in roles)
+        if owner is not None and owner is not a and not counterpart \
+                and not any(m.entry.kind != "person" for m in phrases):
+            # "its high commissioner, Name", not "his U.S. counterpart Name"
+            if owner.kind in ("igo", "ngo") or owner.named:
+                org, org_pos, org_sector = owner.code, name_start - 1, owner.sector
+            elif owner.country:
+                country, country_pos = owner.country, name_start - 1
         for m in phrases:
             e = m.entry
             if e.kind == "person":
@@ -789,6 +864,29 @@ class _Builder:
         if a.ev_sector is None:
             a.ev_sector = sector or org_sector
         a.recode()
+
+    def code_from_apposition(self, a: _Actor, s: int, e: int) -> None:
+        """"Russia's ambassador to the United States, Anatoly Antonov,": a name in
+        apposition to a role noun phrase takes the code that phrase was given."""
+        head = self.root(s, e)
+        if head.dep_ != "appos":
+            return
+        other = self.tok_actor.get(head.head.i)
+        if other is None or other is a or other.kind != "person" or not other.code or other.person is not None:
+            return
+        a.code, a.country, a.sector = other.code, other.country, other.sector
+        a.offices |= other.offices
+        a.explicit_code = True
+
+    def possessor(self, i: int) -> Optional[_Actor]:
+        """The actor a possessive determiner at token ``i`` ("its", "his", "their") names,
+        resolved now when it was not yet; None for any other token."""
+        tok = self.toks[i]
+        if tok.lower_ not in ("its", "his", "her", "their") or tok.dep_ != "poss":
+            return None
+        if i not in self.tok_actor and i not in self.consumed:
+            self.resolve_pronoun(tok)
+        return self.tok_actor.get(i)
 
     def counterpart_of(self, tok_i: int) -> Optional[_Actor]:
         """"his Chinese counterpart": the most recent other person before ``tok_i``."""
@@ -875,7 +973,9 @@ class _Builder:
                 start = i
                 break
             if low in ("and", ",") and country is not None and i - 1 >= sent_start and (i - 1) in self.phrase_at \
-                    and self.phrase_at[i - 1].entry.kind == "country":
+                    and self.phrase_at[i - 1].entry.kind == "country" \
+                    and self.phrase_at[i - 1].entry.form == "adjective" \
+                    and not self.is_locative(self.toks[i - 1]):
                 # "Egyptian, Qatari and U.S. mediators": one group per country
                 m = self.phrase_at[i - 1]
                 self.np_extra.append((m.start, m.end, m.entry.country))
@@ -887,6 +987,13 @@ class _Builder:
             if low in ("his", "her", "their", "its"):
                 definite = True
                 start = i
+                # "its troops", "their commanders": whose they are
+                owner = self.possessor(i)
+                if owner is not None and country is None and org is None and r.role.office != "counterpart":
+                    if owner.kind in ("igo", "ngo") or owner.named:
+                        org = owner.code
+                    elif owner.country:
+                        country = owner.country
                 break
             if low in INDEFINITE_DETS:
                 start = i
@@ -900,14 +1007,33 @@ class _Builder:
                 start = i
                 i -= 1
                 continue
+            if tok.pos_ == "PROPN" and tok.ent_type_ == "ORG" and self.toks[r.end - 1].ent_type_ == "ORG" \
+                    and r.role.sector == "PTY":
+                start = i  # the name of a party: "the opposition Democratic Left Party"
+                i -= 1
+                continue
             break
         end = r.end
-        # "the government of Ukraine", "the army of Syria"
-        if end + 1 < len(doc) and self.toks[end].lower_ == "of" and (end + 1) in self.phrase_at:
+        # "the government of Ukraine", "the army of Syria"; "fighters of the RSF"
+        if end + 1 < len(doc) and self.toks[end].lower_ == "of" and country is None and org is None:
+            j = end + 2 if self.toks[end + 1].lower_ == "the" else end + 1
+            m = self.phrase_at.get(j)
+            if m is not None and m.start == j:
+                if m.entry.kind == "country" and m.entry.form == "name":
+                    country = m.entry.country
+                    end = m.end
+                elif m.entry.kind in ("group", "igo") and r.role.kind != "person":
+                    org = m.entry.code
+                    end = m.end
+        # "the foreign ministry in Tokyo", "the government in Kyiv" (not "the embassy in Beijing")
+        if country is None and org is None and r.role.kind == "institution" and end + 1 < len(doc) \
+                and self.toks[end].lower_ == "in" and self.toks[r.end - 1].dep_ in ("nsubj", "nsubjpass") \
+                and (end + 1) in self.phrase_at \
+                and r.role.head_word not in ("embassy", "consulate", "mission", "embassies", "consulates"):
             m = self.phrase_at[end + 1]
-            if m.entry.kind == "country" and m.entry.form == "name" and country is None:
+            if m.start == end + 1 and (m.entry.form == "capital"
+                                       or (m.entry.kind == "country" and m.entry.form == "name")):
                 country = m.entry.country
-                end = m.end
         if org and country and country_first:
             org = None
         return start, end, country, org, definite, plural_det
@@ -948,13 +1074,35 @@ class _Builder:
                 named_group = "GROUP" in role.refers
                 for _, a, _, _ in self.before(r.start):
                     if a.kind in ("igo", "ngo") and a.code.startswith(role.refers) or (
-                        named_group and a.kind == "group" and a.country and len(a.code) > 6
+                        named_group and a.kind == "group" and (a.named or (a.country and len(a.code) > 6))
                     ):
                         self.mention(a, r.start - 1, r.end)
                         return
+                # "NATO Secretary-General Jens Stoltenberg proposed that the alliance ...":
+                # the body named only in a title
+                for pos, e in reversed(self.title_orgs):
+                    if pos < r.start and (e.kind in ("igo", "ngo") and e.code.startswith(role.refers)
+                                          or named_group and e.kind == "group"):
+                        key = (e.code, e.kind, e.name)
+                        target = self.by_name.get(key)
+                        if target is None:
+                            target = self.by_name[key] = self.new_actor(
+                                name=e.name, code=e.code, country=e.country, sector=e.sector, kind=e.kind,
+                                key=norm_key(e.name), explicit_code=True, named=e.kind == "group")
+                        self.mention(target, r.start - 1, r.end)
+                        return
             return
+        if (r.end - r.start == 1 and self.toks[r.start].dep_ in ("nmod", "compound", "amod")
+                and self.heads[r.start] > r.start and self.heads[r.start] in self.role_at
+                and self.role_at[self.heads[r.start]].role.kind != "person"):
+            return  # "the opposition Republican People's Party": the head role's phrase takes it
         np = self.role_np(r)
         start, end, country, org, definite, plural_det = np
+        for k in range(start, r.start):
+            # "the separatist leadership", "rebel forces": a non-state adjective wins
+            adj = self.dic.sector_adjectives.get(_token_key(self.toks[k]))
+            if adj in NON_STATE_SECTORS and (role.sector in STATE_SECTORS or role.sector == "PTY"):
+                role = dataclasses.replace(role, sector=adj, office=None if role.kind != "person" else role.office)
         head = self.toks[r.end - 1]
         # A role noun used as a modifier of a non-role head ("military build-up") only
         # names an actor when a country or organisation says whose.
@@ -981,6 +1129,12 @@ class _Builder:
                     name=name, code=code, country=c, sector=s, kind="person", gender=role.gender,
                     offices={role.office} if role.office else set(), key=norm_key(name), explicit_code=True,
                 )
+            if target is None and definite and not (country or org) and role.office in LOCAL_OFFICES:
+                # "the mayor", "the judge" named by no one before: the article's own country's
+                name = re.sub(r"^(the|his|her|its|their)\s+", "", doc[start:end].text, flags=re.I)
+                target = self.find_generic(role.sector, name) or self.new_actor(
+                    name=name, code=role.sector, country=None, sector=role.sector, kind="person", gender=role.gender,
+                    offices={role.office}, key=norm_key(name), explicit_code=True)
             if target is not None:
                 self.mention(target, start, end)
             return
@@ -992,21 +1146,31 @@ class _Builder:
         elif country:
             code, c, s = country + role.sector, country, role.sector
         else:
+            ref = self.same_side(r, role, modifier, definite)
+            if ref is not None:
+                self.mention(ref, start, end)
+                return
             if modifier or role.needs_country:
                 return
             if role.kind == "institution" and role.plural:
                 return
             if definite or role.kind == "institution":
                 # "the government", "the military": the most recent actor of that sector
-                head_word = role.phrase.split()[-1]
+                head_word = role.head_word
                 for _, a, _, _ in self.before(r.start):
-                    if a.sector != role.sector or a.kind != ("institution" if role.kind == "institution" else "group"):
+                    if a.kind != ("institution" if role.kind == "institution" else "group"):
                         continue
+                    if a.sector != role.sector and head_word not in a.heads:
+                        continue  # "the leaders" after "EU leaders" (coded IGOEUREEC, no sector)
                     if role.kind == "institution" and head_word not in a.heads:
                         continue
                     self.mention(a, start, end)
                     return
-                if role.kind == "institution" and not (definite and role.sector in STATE_SECTORS and not role.plural):
+                named_party = role.sector in ("OPP", "PTY") and any(
+                    self.toks[k].pos_ == "PROPN" for k in range(start, r.start))
+                if role.kind == "institution" and not (
+                    (definite or role.sector in ("JUD", "LEG")) and role.sector in STATE_SECTORS and not role.plural
+                ) and not named_party:
                     return
                 if role.kind == "institution":
                     # "the government" with none named before: a sector-only actor that
@@ -1014,7 +1178,7 @@ class _Builder:
                     name = re.sub(r"^(the)\s+", "", doc[start:end].text, flags=re.I)
                     target = self.new_actor(name=name, code=role.sector, country=None, sector=role.sector,
                                             kind="institution", key=norm_key(name), explicit_code=True)
-                    target.heads.add(role.phrase.split()[-1])
+                    target.heads.add(role.head_word)
                     self.mention(target, start, end)
                     return
             if role.sector in ("GOV",) or role.phrase in ("people", "population", "public", "children", "women", "families"):
@@ -1030,8 +1194,10 @@ class _Builder:
                 break
         if target is None:
             target = self.new_actor(name=name, code=code, country=c, sector=s, kind=kind, key=norm_key(name),
-                                    plural=role.plural, explicit_code=True)
-        target.heads.add(role.phrase.split()[-1])
+                                    plural=role.plural, explicit_code=True, modifier_only=modifier)
+        elif not modifier:
+            target.modifier_only = False
+        target.heads.add(role.head_word)
         extras = list(self.np_extra) if country and not org else []
         if extras and self.np_main is not None:
             start = self.np_main
@@ -1044,6 +1210,55 @@ class _Builder:
                 other = self.new_actor(name=xname, code=xcode, country=xcountry, sector=role.sector, kind=kind,
                                        key=norm_key(xname), plural=role.plural, explicit_code=True)
             self.mention(other, xs, xe)
+
+    def same_side(self, r: _Match, role: Role, modifier: bool, definite: bool) -> Optional[_Actor]:
+        """A role noun without a country that names an actor of the sentences around it:
+
+        - "Vucic put the army on alert": a state force in the clause of a government
+          actor is that actor's country's;
+        - "rebel positions", "the separatist leadership": the latest rebel actor with a
+          country (the latest opposition actor in this or the two sentences before);
+        - "Army warplanes bombed ...": the army named before ("Sudan's army").
+        """
+        head = self.toks[r.end - 1]
+        window = self.sent_start[r.start]
+        for _ in range(2):
+            if window > 0:
+                window = self.sent_start[window - 1]
+        if role.sector in ("MIL", "COP") and role.kind == "group" and definite and not role.plural and not modifier:
+            verb = head.head if head.dep_ in ("dobj", "nsubjpass") else None
+            if verb is not None and verb.lemma_ not in SPEECH_VERBS:
+                for c in verb.children:
+                    if c.dep_ == "nsubj":
+                        a = self.np_actor(c)
+                        if a is not None and a.country and a.sector == "GOV" \
+                                and a.kind in ("person", "institution", "country"):
+                            return self.country_group(a.country, role)
+        # "the separatists", "separatist fighters" (not a bare "gunmen")
+        qualified = definite or any(self.dic.sector_adjectives.get(_token_key(self.toks[k])) == role.sector
+                                    for k in range(max(0, r.start - 2), r.start))
+        if (role.sector in NON_STATE_SECTORS and (qualified or modifier)) \
+                or (modifier and role.sector == "MIL" and not role.plural):
+            for i, a, _, _ in self.before(r.start):
+                if i < window and not (role.sector == "REB" and qualified) and not (modifier and role.sector == "MIL"):
+                    break  # the article's rebels or army, however far back they were named
+                if a.sector == role.sector and a.country and a.kind in ("group", "institution") and (
+                    role.sector in NON_STATE_SECTORS or role.head_word in a.heads
+                ):
+                    return a
+        return None
+
+    def country_group(self, country: str, role: Role) -> _Actor:
+        """The group actor ``country`` + the role's sector, made when not there yet."""
+        code = country + role.sector
+        for a in self.actors:
+            if a.code == code and a.kind == "group":
+                return a
+        name = self.dic.country_names.get(country, country) + " " + role.phrase
+        a = self.new_actor(name=name, code=code, country=country, sector=role.sector, kind="group",
+                           key=norm_key(name), plural=role.plural, explicit_code=True)
+        a.heads.add(role.head_word)
+        return a
 
     def find_generic(self, code: str, name: str) -> Optional[_Actor]:
         key = norm_key(name)
@@ -1070,7 +1285,7 @@ class _Builder:
     # -- 3. pronouns ----------------------------------------------------------------
     def resolve_pronoun(self, tok: Token) -> None:
         gender, number, role = PRONOUNS[tok.lower_]
-        if tok.lower_ == "it" and (tok.dep_ not in ("nsubj", "nsubjpass") or tok.head.lemma_ == "be"):
+        if tok.lower_ == "it" and (tok.dep_ not in ("nsubj", "nsubjpass") or self.dummy_it(tok)):
             return
         if tok.lower_ in ("her",) and tok.dep_ == "poss":
             role = "poss"
@@ -1088,24 +1303,33 @@ class _Builder:
         if prev_sents:
             window_start = prev_sents[-1]
 
-        def compatible(a: _Actor) -> bool:
+        def compatible(a: _Actor, at: int) -> bool:
+            plural = self.plural_at.get(at, a.plural)
             if gender in ("m", "f"):
-                return a.kind == "person" and not a.plural and a.gender in (gender, None)
+                return a.kind == "person" and not a.plural and not plural and a.gender in (gender, None)
             if gender == "n":
+                if plural:
+                    return False
                 return a.kind in ("country", "institution", "igo", "ngo") or (a.kind == "group" and not a.plural and a.code.isalpha() and len(a.code) > 3)
-            return a.plural or a.kind == "group"
+            return plural or a.plural or (a.kind == "group" and not a.modifier_only)
 
-        # Exclude the subject of the pronoun's own clause for objects ("Putin told him").
-        clause_subjects = set()
-        if role in ("obj",):
-            verb = tok.head
-            for child in verb.children:
-                if child.dep_ in SUBJECT_DEPS and child.i in self.tok_actor:
-                    clause_subjects.add(id(self.tok_actor[child.i]))
-            # the parser often loses the subject of a coordinated verb ("... and Putin told him")
-            if verb.i > 0 and verb.i - 1 in self.tok_actor and verb.i < tok.i:
-                clause_subjects.add(id(self.tok_actor[verb.i - 1]))
-        pool = [(i, a, subj, ss) for i, a, subj, ss in cands if i >= window_start and compatible(a) and id(a) not in clause_subjects]
+        # An object is not the subject of its own clause ("Putin told him", "Blinken spoke
+        # with X and urged him", "Zelenskiy, who thanked him").
+        clause_subjects = self.clause_subjects(tok) if role == "obj" else set()
+        pool = [(i, a, subj, ss) for i, a, subj, ss in cands
+                if i >= window_start and compatible(a, i) and id(a) not in clause_subjects]
+        if gender == "n" and role == "subj":
+            # "The opposition Republican People's Party said it would ...": the reporting
+            # clause's own subject, and nothing older when that subject is not an actor.
+            ms = self.matrix_subject(tok)
+            if ms is not None:
+                a = self.tok_actor.get(ms.i)
+                at = min((m[0] for m in a.mentions if m[0] <= ms.i < m[1]), default=ms.i) if a is not None else ms.i
+                if a is not None and compatible(a, at):
+                    self.mention(a, tok.i, tok.i + 1)
+                    return
+                if (a is None or a.kind != "person") and ms.ent_type_ != "PERSON" and ms.lower_ not in PRONOUNS:
+                    return  # not an actor, or one "it" cannot name ("the opposition")
         if not pool:
             return
         if gender == "p":
@@ -1120,8 +1344,6 @@ class _Builder:
                 ):
                     return
             first = pool[0]
-            if not (first[1].plural or first[1].kind == "group"):
-                return
             self.mention(first[1], tok.i, tok.i + 1)
             return
         same = [m for m in pool if m[3] == sent_start]
@@ -1150,12 +1372,86 @@ class _Builder:
             a.gender = gender
         self.mention(a, tok.i, tok.i + 1)
 
+    def dummy_it(self, tok: Token) -> bool:
+        """"It is important that ...", "It's clear", "for as long as it takes": an "it"
+        that refers to nothing."""
+        head = tok.head
+        if head.lemma_ == "be" or head.lower_ in ("'s", "\u2019s") or head.lemma_ in DUMMY_IT_VERBS:
+            return True
+        if head.lemma_ == "take" and any(t.lower_ == "long" for t in self.doc[max(0, tok.i - 3) : tok.i]):
+            return True
+        return False
+
+    def np_actor(self, tok: Token) -> Optional[_Actor]:
+        """The actor of the noun phrase headed by ``tok``: the head's own, or, for a
+        relative pronoun ("who", "which"), the actor of the noun it modifies."""
+        a = self.tok_actor.get(tok.i)
+        if a is None and tok.lower_ in ("who", "which", "that") and tok.head.dep_ == "relcl":
+            a = self.tok_actor.get(tok.head.head.i)
+        return a
+
+    def clause_subjects(self, tok: Token) -> set[int]:
+        """ids of the actors that are the subject of the clause ``tok`` is an object in,
+        following subjectless coordinated, open and adverbial clauses up to the verb
+        that has one, and relative clauses to the noun they modify."""
+        out: set[int] = set()
+        cur = tok.head
+        if cur.dep_ == "prep" and cur.head is not cur:
+            cur = cur.head  # "met with him"
+        for _ in range(5):
+            subjects = [c for c in cur.children if c.dep_ in SUBJECT_DEPS and c.dep_ != "agent"]
+            for c in subjects:
+                a = self.np_actor(c)
+                if a is not None:
+                    out.add(id(a))
+            if subjects:
+                break
+            if cur.dep_ == "relcl":
+                a = self.tok_actor.get(cur.head.i)
+                if a is not None:
+                    out.add(id(a))
+                break
+            if cur.dep_ in ("conj", "xcomp", "advcl") and cur.head is not cur:
+                cur = cur.head
+                continue
+            break
+        verb = tok.head
+        # the parser often loses the subject of a coordinated verb ("... and Putin told him")
+        if verb.i > 0 and verb.i - 1 in self.tok_actor and verb.i < tok.i:
+            out.add(id(self.tok_actor[verb.i - 1]))
+        return out
+
+    def matrix_subject(self, tok: Token) -> Optional[Token]:
+        """The subject of the reporting verb whose complement clause ``tok`` is the
+        subject of ("the party said it would ..." -> "party"), or None."""
+        cur = tok.head
+        for _ in range(3):
+            if cur.dep_ in ("conj", "xcomp") and cur.head is not cur:
+                cur = cur.head
+                continue
+            break
+        if cur.dep_ != "ccomp" or cur.head is cur:
+            return None
+        gov = cur.head
+        if gov.lemma_ not in SPEECH_VERBS and gov.lemma_ not in REPORT_VERBS:
+            return None
+        for v in (gov, gov.head if gov.dep_ == "conj" else None):
+            if v is None:
+                continue
+            subj = next((c for c in v.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subj is not None:
+                if subj.pos_ not in ("NOUN", "PROPN") or subj.tag_ in ("NNS", "NNPS"):
+                    return None
+                return subj
+        return None
+
     # -- 4. standalone phrases ----------------------------------------------------------
     def modifies_role(self, m: _Match) -> bool:
         """Whether a phrase is a modifier inside a role noun phrase ("Egyptian, Qatari and
         U.S. mediators", "Russia's foreign ministry")."""
         j = m.end
         limit = min(len(self.toks), m.end + 8)
+        last = m  # the country phrase a coordination may follow
         while j < limit:
             if j in self.role_at:
                 return self.role_at[j].role.kind != "none"
@@ -1163,9 +1459,17 @@ class _Builder:
             if j in self.phrase_at:
                 if self.phrase_at[j].entry.kind != "country":
                     return False
-                j = self.phrase_at[j].end
+                last = self.phrase_at[j]
+                j = last.end
                 continue
-            if tok.text in POSSESSIVE or tok.lower_ in TITLE_FILLERS or tok.lower_ in ("and", ",") \
+            if tok.lower_ in ("and", ","):
+                # "Egyptian, Qatari and U.S. mediators", not "Russia's economy, and Russia's envoy"
+                if last is None or j != last.end or last.entry.form != "adjective":
+                    return False
+                j += 1
+                continue
+            last = None
+            if tok.text in POSSESSIVE or tok.lower_ in TITLE_FILLERS \
                     or tok.lower_ in self.dic.sector_adjectives or (tok.pos_ == "ADJ" and tok.lower_ not in ("the",)):
                 j += 1
                 continue
@@ -1193,7 +1497,7 @@ class _Builder:
         if target is None:
             target = self.by_name[(code, kind, name)] = self.new_actor(name=name, code=code, country=e.country, sector=e.sector, kind=kind,
                                     key=norm_key(name), plural=e.form == "people" or (e.form == "region" and name.endswith("s")),
-                                    explicit_code=True)
+                                    explicit_code=True, named=kind == "group")
         self.mention(target, m.start, m.end)
 
     # -- the pass ---------------------------------------------------------------------
@@ -1239,8 +1543,11 @@ class _Builder:
                 if s > 0 and self.toks[s - 1].lower_ in self.dic.gendered_titles and not a.gender:
                     a.gender = self.dic.gendered_titles[self.toks[s - 1].lower_]
                 if phrases or roles:
-                    self.apply_title(a, phrases, roles, ts)
+                    self.apply_title(a, phrases, roles, ts, self.possessor(ts))
+                    self.title_orgs += [(m.start, m.entry) for m in phrases if m.entry.kind in ("igo", "ngo", "group")]
                 self.finish_person(a)
+                if not a.code:
+                    self.code_from_apposition(a, s, e)
                 extra = [i for i in range(ts, s)] + [i for i in range(e, re_)]
                 for i in range(ts, s):
                     self.consumed.add(i)
@@ -1274,9 +1581,13 @@ class _Builder:
         return None
 
     def fill_home(self, live: list[_Actor]) -> None:
-        """"the government", "police", "President Aleksandar Vucic" with no country named:
-        the article's own country, when there is one."""
-        bare = [a for a in live if not a.country and a.code in STATE_SECTORS and a.kind in ("person", "institution")]
+        """"the government", "police", "prosecutors", "the mayor", "President Aleksandar
+        Vucic", a named opposition party, with no country named: the article's own
+        country, when there is one."""
+        bare = [a for a in live if not a.country and (
+            (a.code in STATE_SECTORS and a.kind in ("person", "institution"))
+            or (a.kind == "group" and a.code in ("COP", "JUD"))
+            or (a.kind == "institution" and a.code in ("OPP", "PTY")))]
         if not bare:
             return
         home = self.home_country(live)

@@ -152,6 +152,11 @@ class Role:
     plural: bool = False
     needs_country: bool = False
     refers: tuple[str, ...] = ()  # igo_ref nouns: code prefixes of the IGOs they can refer back to
+    head: str = ""  # the noun a later definite mention repeats ("the junta" after "military junta")
+
+    @property
+    def head_word(self) -> str:
+        return self.head or self.phrase.split()[-1]
 
 
 @dataclass
@@ -181,7 +186,8 @@ class Dictionaries:
         alpha = re.sub(r"[^a-z]", "", key)
         case = entry.case
         if case == "title" and len(alpha) <= 3 and "." not in key:
-            case = "upper"
+            # short names are acronyms ("UN", "AU"), except people's ("Xi", "Li")
+            case = "exact" if entry.kind == "person" else "upper"
         if case != entry.case:
             entry = Entry(entry.name, entry.code, entry.country, entry.sector, entry.kind, entry.form, case, entry.person)
         if not override and key in self.phrases:
@@ -312,11 +318,13 @@ def _load_roles(d: Dictionaries, data: dict) -> None:
         gender = item.get("gender")
         needs = bool(item.get("needs_country", False))
         refers = tuple(item.get("refers") or ())
+        head = str(item.get("head") or "")
         if office and office not in d.office_sector:
             d.office_sector[office] = sector
         for w in words:
             plural = kind == "group" and (w.endswith("s") or w in PLURAL_COLLECTIVES)
-            d.add_role(w, Role(w, sector, kind, office, gender, plural=plural, needs_country=needs, refers=refers))
+            d.add_role(w, Role(w, sector, kind, office, gender, plural=plural, needs_country=needs, refers=refers,
+                               head=head))
         if kind == "person":
             plurals = item.get("plural") or [w + "s" for w in words if not w.endswith("s")]
             for p in plurals:
