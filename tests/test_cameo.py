@@ -151,3 +151,91 @@ def test_more_specific_patterns_come_first():
 )
 def test_frames_specialise_by_complement(kind, inner, expected):
     assert cameo.lexicon().frame(kind).code_for(inner) == expected
+
+
+def test_verb_alternatives_give_one_pattern_per_verb():
+    verbs = cameo.lexicon().verbs
+    assert not [lemma for lemma in verbs if "|" in lemma]
+    for lemma in ("dispatch", "send", "order"):
+        assert any(p.code == "150" and "carrier" in p.objs for p in verbs[lemma]), lemma
+
+
+@pytest.mark.parametrize(
+    "lemma, obj, code",
+    [
+        ("charge", None, "173"),  # "charged the mayor with corruption" is legal action
+        ("increase", "patrols", "150"),
+        ("build", "fortifications", "150"),
+        ("fire", "missile", "150"),
+        ("host", "negotiations", "043"),
+    ],
+)
+def test_lexicon_entries_for_recall_forms(lemma, obj, code):
+    patterns = cameo.lexicon().verbs[lemma]
+    assert any(p.code == code and (obj is None or obj in p.objs) for p in patterns)
+
+
+def test_new_event_nouns_and_people():
+    lex = cameo.lexicon()
+    assert lex.nouns["jailing"][0].code == "173"
+    assert lex.nouns["communications"][0].code == "040"
+    assert lex.people["prosecutor"] == "JUD" and lex.people["hospital"] == "HLH"
+
+
+@pytest.mark.parametrize(
+    "lemma, obj, code",
+    [
+        # news phrasings of the weak roots: one lemma + object per class
+        ("call", "reservists", "154"),
+        ("deploy", "submarine", "150"),
+        ("withdraw", "ambassador", "161"),
+        ("suspend", "partnership", "160"),
+        ("suspend", "transactions", "163"),
+        ("halt", "cooperation", "160"),
+        ("extend", "loan", "071"),
+        ("send", "plane", "073"),
+        ("airlift", "aid", "073"),
+        ("lay", "arms", "0873"),
+        ("release", "political", "0841"),
+        ("unfreeze", "assets", "085"),
+        ("demand", "resignation", "1041"),
+        ("boycott", "election", "143"),
+        ("block", "avenues", "144"),
+        ("fire", "cannon", "175"),
+        ("lift", "veto", "080"),
+    ],
+)
+def test_lexicon_entries_for_news_phrasings(lemma, obj, code):
+    patterns = cameo.lexicon().verbs[lemma]
+    assert any(p.code == code and (obj is None or obj in p.objs) for p in patterns), [p.id for p in patterns]
+
+
+@pytest.mark.parametrize(
+    "text, fields",
+    [
+        # a prepositional object selects the entry ("take to the streets")
+        ("take to street|streets", dict(lemma="take", preps={"to"}, pobjs={"street", "streets"})),
+        # an object + T + on + noun ("put its forces on alert")
+        ("put T on alert", dict(lemma="put", preps={"on"}, pobjs={"alert"}, target="obj")),
+        # a particle after the object is an extra word that must hang on the verb
+        ("pull troops|forces out of T", dict(lemma="pull", objs={"troops", "forces"}, extras={"out"}, preps={"of"}, target="prep")),
+    ],
+)
+def test_parse_news_patterns(text, fields):
+    p = cameo.parse_pattern("141", text, frozenset(["out", "off", "up", "down", "back", "away", "aside", "over", "on", "in"]))
+    for name, value in fields.items():
+        got = getattr(p, name)
+        assert (set(got) if isinstance(got, frozenset) else got) == value, name
+
+
+def test_people_nouns_for_unnamed_attackers_and_units():
+    people = cameo.lexicon().people
+    assert {people[w] for w in ("gunmen", "bomber", "jihadist", "militiamen")} == {"REB"}
+    assert people["patrol"] == "MIL" and people["farmer"] == "AGR"
+    # captives are not "people" actors: they would block slotless appeals ("called for the release of all hostages")
+    assert "hostage" not in people
+
+
+def test_loans_are_aid_not_trade():
+    nouns = cameo.lexicon().nouns
+    assert nouns["loan"][0].code == "071" and nouns["trade"][0].code == "061"

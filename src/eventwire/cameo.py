@@ -252,8 +252,10 @@ def lexicon() -> Lexicon:
         if code not in table:
             raise LexiconError(f"verbs.yaml uses unknown CAMEO code {code!r}")
         for text in patterns:
-            pattern = parse_pattern(code, str(text), particles)
-            verbs.setdefault(pattern.lemma, []).append(pattern)
+            head, _, rest = str(text).partition(" ")
+            for lemma in head.split("|"):  # "dispatch|send carrier to T": one pattern per verb
+                pattern = parse_pattern(code, f"{lemma} {rest}".strip(), particles)
+                verbs.setdefault(pattern.lemma, []).append(pattern)
     frames: dict[str, list[Frame]] = {}
     for kind, spec in vdata.get("frames", {}).items():
         frame = Frame(

@@ -24,6 +24,15 @@ doc offsets. It works in four passes over the parse, all keyed by lemma:
    and the clauses above it. Same source, target (by country), CAMEO code (or a
    refinement of it) and date is one event; a headline restating the body is merged.
 
+Recall forms: a call or talks named by a noun ("told X in a phone call", "appealed
+... during a video call with X"); a participle with a by-agent ("a deal brokered by
+Qatar": the mediator acts, with no recipient; "a ceasefire proposed by X", "a
+U.S.-backed plan": X is the author responded to); group anaphora ("the three
+ministers", "both sides" after any two-party act); a vow to retaliate aimed at the
+latest aggressor; "the report", "the findings" pointing to whoever said or found them;
+a crowd of a country's people ("thousands of Armenians", "Khan's supporters") as a
+group actor, not the country or the person it follows.
+
 Limits: an event needs a source actor, and (except protests and force postures,
 roots 14 and 15) a resolved target actor: "Russia criticised the plan" is not coded.
 Appeals, intents and threats (``slotless_roots`` in ``nouns.yaml``) are coded without a
@@ -73,10 +82,24 @@ INHERIT_SUBJECT = ("xcomp", "conj", "acomp", "advcl", "pcomp")
 NP_LEFT_DEPS = frozenset({"compound", "amod", "poss", "det", "nmod", "nummod", "quantmod", "case", "punct"})
 ACTOR_MODIFIER_DEPS = ("poss", "compound", "amod", "nmod")
 DATELINE = re.compile(r"\s*[A-Z][A-Z .,'\u2019-]*[A-Z](?:\s*\([^)]{1,40}\))?\s*[-\u2014\u2013]+\s")
-MEASURE_NOUNS = frozenset({"hour", "day", "week", "round", "series", "wave", "spate", "barrage", "string", "volley", "salvo", "number", "dozen", "hundred", "thousand"})
+MEASURE_NOUNS = frozenset({"hour", "day", "week", "round", "series", "wave", "spate", "barrage", "string", "volley", "salvo", "number", "dozen", "hundred", "thousand",
+                           "tonne", "ton", "shipment", "consignment", "batch", "truckload"})
 INSTIGATION_NOUNS = frozenset({"request", "invitation", "behest", "initiative", "urging", "suggestion", "insistence"})
+CONTENT_PREPS = frozenset({"against", "of", "about", "over"})
+GROUP_SIZES = {"three": 3, "four": 4, "five": 5}
+GROUP_SECTORS = frozenset({"CVL", "OPP", "LAB", "EDU", "REF"})
+AGENT_SUFFIXES = frozenset({"backed", "led", "brokered", "drafted", "sponsored", "proposed", "mediated", "funded", "run"})
+LOCATIVE_PREPS = frozenset({"in", "inside", "across", "near"})
+REPORT_NOUNS = frozenset({"report", "findings", "finding", "conclusion", "conclusions", "assessment"})
+REPORTING_LEMMAS = frozenset({"say", "find", "report", "conclude", "publish", "release", "issue", "blame"})
+ADJECTIVE_TRIGGERS = frozenset({"concerned", "worried", "alarmed"})
+MEETING_PREPS = frozenset({"during", "at", "in", "after"})
+CARRY_VERBS = frozenset({"carry", "contain", "transport", "bring", "load"})  # "sent a plane carrying aid to X"
+GATHERING_NOUNS = frozenset({"meeting", "session", "summit", "sitting", "conference"})  # "asked for a meeting of the UN"
+FROM_NOUNS = frozenset({"withdrawal", "pullout", "retreat", "departure", "evacuation"})  # "withdrawal from Kherson"
+CONVERSATION_NOUNS = frozenset({"call", "conversation", "talk", "talks", "meeting", "discussion", "videoconference"})
 TEMPORAL_MARKS = frozenset({"after", "before", "since", "when", "while", "as", "because", "although", "though"})
-REACTION_ROOTS = frozenset({"01", "02", "05", "10", "11", "12", "13", "14"})  # "condemned/rejected/welcomed the X"
+REACTION_ROOTS = frozenset({"01", "02", "03", "05", "10", "11", "12", "13", "14"})  # "condemned/rejected/welcomed the X"
 ANAPHORA_WINDOW = 4
 RESTATEMENT_CHARS = 400  # how close a generic and a specific code of one root must be to merge  # sentences back that "the move", "the two leaders" may point to
 MODALITY_RANK = {"asserted": 0, "reported": 1, "future": 2, "hypothetical": 3}
@@ -111,6 +134,12 @@ def _lexicon_hashes() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         return np.array(sorted({hash_string(k) for k in keys}), dtype=np.uint64)
 
     return arr(lex.verbs), arr(lex.nouns), arr(lex.frames)
+
+
+@lru_cache(maxsize=1)
+def _adjective_hashes() -> np.ndarray:
+    """Adjectives that head an event like a verb ("was deeply concerned about X")."""
+    return np.array(sorted(hash_string(w) for w in ADJECTIVE_TRIGGERS), dtype=np.uint64)
 
 
 # ---------------------------------------------------------------------------
@@ -166,7 +195,7 @@ class _Tree:
                 for _ in range(6):
                     if cur.dep_ == "relcl":
                         return cur.head
-                    if cur.head is cur:
+                    if cur.head.i == cur.i:
                         break
                     cur = cur.head
             return subj
@@ -175,9 +204,14 @@ class _Tree:
                 for p in self._children(agent, "pobj"):
                     return p
             return None
+        if verb.dep_ == "acl" and verb.tag_ == "VBN":
+            # "a deal brokered by Qatar", "a ceasefire proposed by Russia": the agent acts
+            for agent in self._children(verb, "agent"):
+                for p in self._children(agent, "pobj"):
+                    return p
         if verb.dep_ in ("relcl", "acl") and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
             return verb.head
-        if verb.dep_ in INHERIT_SUBJECT and verb.head is not verb:
+        if verb.dep_ in INHERIT_SUBJECT and verb.head.i != verb.i:
             if verb.dep_ == "advcl" and any(c.dep_ == "mark" for c in self.kids(verb)):
                 return None
             if verb.dep_ == "pcomp":
@@ -226,10 +260,16 @@ class _Tree:
         """Prepositions on ``head``, on its object (and the object's conjuncts), and one
         level down ("spoke by phone with X", "launched drones and missiles at X")."""
         out = self._preps(head)
+        # "pulled its troops out of Ukraine": the phrase hangs on the particle
+        out += [p for c in self.kids(head) if c.dep_ == "prt" or (c.dep_ == "prep" and self._pobj(c) is None)
+                for p in self._preps(c)]
         obj = self._object(head) if head.pos_ in ("VERB", "AUX") else None
         if obj is not None:
             for t in (obj, *obj.conjuncts):
                 out += self._preps(t)
+            if obj.dep_ == "pobj" and obj.head.head.dep_ in ("dobj", "dative"):
+                # "struck hundreds of targets in Gaza": the measure noun's own phrases
+                out += [p for p in self._preps(obj.head.head) if p.i != obj.head.i]
         for pr in list(out):
             po = self._pobj(pr)
             if po is not None and po.pos_ in ("NOUN", "PROPN"):
@@ -273,6 +313,8 @@ class _Coder(_Tree):
             for t in doc.char_span(*self.dateline_span, alignment_mode="expand") or ():
                 self.tok_actor[t.i] = None
         self.history: list[tuple[int, str, Actor, str, str, int]] = []  # (sentence, root, source, object, trigger, head)
+        self.groups: list[tuple[int, tuple]] = []  # (sentence, parties) of events of three or more coordinated parties
+        self.acts: list[tuple[int, str, Actor, Actor, int]] = []  # (sentence, root, source, target, head) of coded events
         self.intent = lex.frame("intent")
         self._datelines: dict[int, int] = {}
         self._find_triggers()
@@ -297,13 +339,20 @@ class _Coder(_Tree):
         lemma, lower, pos = arr[:, 0], arr[:, 1], arr[:, 2]
         verbish = np.isin(pos, [VERB, AUX])
         known = np.isin(lemma, verbs)
-        hits = set(np.nonzero(known & verbish)[0].tolist())
+        hits = set(np.nonzero(known & (verbish | np.isin(lemma, _adjective_hashes())))[0].tolist())
         strings = self.doc.vocab.strings
         for i in np.nonzero(verbish & ~known)[0].tolist():
             # the tagger's lemma is occasionally wrong ("staged" -> "stag"): try the form
             low = strings[int(lower[i])]
             if low.endswith(("d", "s", "ing")) and any(
                 f in self.lex.verbs for f in (low[:-1], low[:-2], low[:-3] + "e", low[:-3])
+            ):
+                hits.add(i)
+        for i in np.nonzero(pos == ADJ)[0].tolist():
+            # "relaxed restrictions on X" tagged as an adjective that still takes an object
+            low = strings[int(lower[i])]
+            if low.endswith("ed") and any(c.dep_ == "dobj" for c in self.doc[i].children) and any(
+                f in self.lex.verbs for f in (low[:-1], low[:-2], low[:-3])
             ):
                 hits.add(i)
         self.verb_idx = sorted(hits)
@@ -355,6 +404,11 @@ class _Coder(_Tree):
             return None  # "ready to defend itself": no second party
         if self.tok_actor[tok.i] is None and self.in_dateline(tok):
             return None
+        for c in self.kids(tok):
+            if c.dep_ == "amod" and c.i < tok.i:
+                led = self.agent_modifier(c)  # "the Kenyan-led mission" is Kenya's, whoever it serves
+                if led is not None:
+                    return led
         if self.tok_actor[tok.i] is not None:
             return self.tok_actor[tok.i]
         if tok.dep_ in ("amod", "compound", "npadvmod", "poss") and tok.i < tok.head.i:
@@ -368,6 +422,9 @@ class _Coder(_Tree):
                     return self.index.actor(q.speaker.actor)
                 except (KeyError, AttributeError):
                     pass
+        group = self.group_of(tok, depth)
+        if group is not None:
+            return group
         left = tok.i
         for c in tok.lefts:
             if c.dep_ in NP_LEFT_DEPS:
@@ -403,6 +460,27 @@ class _Coder(_Tree):
                         return a
         return None
 
+    def group_of(self, tok: Token, depth: int) -> Optional[Actor]:
+        """"Khan's supporters", "thousands of Armenians": a crowd of a country's people is
+        not its government (nor the person it follows)."""
+        sector = self.lex.people.get(_lemma(tok))
+        if sector not in GROUP_SECTORS:
+            return None
+        owners = [c for c in self.kids(tok) if c.dep_ == "poss"]
+        owners += [p for pr in self._preps(tok) if _lemma(pr) == "of" for p in self.kids(pr) if p.dep_ == "pobj"]
+        for owner in owners:
+            if owner.pos_ == "PRON":
+                continue
+            inner = self.lex.people.get(_lemma(owner))
+            actor = self.actor_of(owner, depth + 1)
+            if actor is None or not actor.country:
+                continue
+            if actor.sector not in (None, "GOV") or actor.kind == "group":
+                return actor  # "dozens of Russian soldiers"
+            return Actor(id="", name=tok.text, code=actor.country + (inner or sector), country=actor.country,
+                         sector=inner or sector, kind="group")
+        return None
+
     def actors_of(self, tok: Optional[Token], exclude: Optional[str] = None) -> list[Actor]:
         """The actors of a slot: the token, its conjuncts, and coordinated modifiers
         ("Chinese and Indian soldiers")."""
@@ -435,6 +513,13 @@ class _Coder(_Tree):
         assault", "North Korean officials", "French brandy")."""
         if mod.pos_ not in ("ADJ", "PROPN", "NOUN") or not mod.text[:1].isupper():
             return None
+        name, _, tail = mod.text.rpartition("-")
+        if name and tail.lower() in AGENT_SUFFIXES:
+            # "a U.S.-backed proposal", "the Kenyan-led mission": who backs or leads it
+            entry = self._phrases.get(_dictionaries.norm_key(name))
+            if entry is not None and entry.country and entry.form in ("adjective", "name", "capital", "people", "seat"):
+                return Actor(id="", name=entry.name, code=entry.code, country=entry.country, kind=entry.kind)
+            return None
         words = [t for t in self.doc[mod.left_edge.i : mod.i + 1] if t.dep_ != "det" and t.pos_ != "DET"]
         for n in range(len(words)):
             entry = self._phrases.get(_dictionaries.norm_key("".join(t.text for t in words[n:])))
@@ -442,12 +527,22 @@ class _Coder(_Tree):
                 return Actor(id="", name=entry.name, code=entry.code, country=entry.country, kind=entry.kind)
         return None
 
+    def agent_modifier(self, mod: Token) -> Optional[Actor]:
+        """The actor of "U.S.-backed", "Kenyan-led" (one token or three)."""
+        if "-" in mod.text:
+            return self.modifier_actor(mod)
+        if mod.tag_ == "VBN" and _low(mod) in AGENT_SUFFIXES:
+            for g in self.kids(mod):
+                if g.i < mod.i and g.dep_ in ("npadvmod", "compound", "nmod", "amod"):
+                    return self.tok_actor[g.i] or self.modifier_actor(g)
+        return None
+
     def reporting_subject(self, verb: Token) -> Optional[Token]:
         """"The Kremlin denies it plans to invade": an unresolved pronoun subject of a
         clause reported by a speech or denial verb is taken to be the speaker."""
         cur = verb
         for _ in range(4):
-            if cur.dep_ in ("xcomp", "conj") and cur.head is not cur:
+            if cur.dep_ in ("xcomp", "conj", "acomp") and cur.head.i != cur.i:
                 cur = cur.head
                 continue
             if cur.dep_ == "ccomp":
@@ -458,18 +553,38 @@ class _Coder(_Tree):
             return None
         return None
 
+    def group_size(self, tok: Token) -> int:
+        """2 for "the two leaders" / "both sides", 3 for "the three ministers", else 0."""
+        if _lemma(tok) not in self.lex.pair_nouns or self.tok_actor[tok.i] is not None:
+            return 0
+        words = {_low(c) for c in self.kids(tok) if c.dep_ in ("nummod", "det", "predet", "amod")}
+        return 2 if words & {"two", "both"} else next((GROUP_SIZES[w] for w in words if w in GROUP_SIZES), 0)
+
     def pair_anaphor(self, tok: Token, exclude: Optional[str] = None) -> list[Actor]:
         """"the two leaders", "both sides": the parties of the latest two-party event
         in this or the two sentences before."""
         if _lemma(tok) not in self.lex.pair_nouns or self.tok_actor[tok.i] is not None:
             return []
-        if not any(_low(c) in ("two", "both") for c in self.kids(tok) if c.dep_ in ("nummod", "det", "predet", "amod")):
+        size = self.group_size(tok)
+        if not size:
             return []
         n = self._sent_index[tok.i]
         recent = {s.start for s in self.sents[max(0, n - ANAPHORA_WINDOW) : n + 1]}
+        if size > 2:
+            # "the three ministers": the coordinated parties of the latest event of three
+            for start, group in reversed(self.groups):
+                if start in recent and len(group) == size and all(exclude != g.country for g in group):
+                    return list(group)
+            return []
         for start, a, b in reversed(self.pairs):
             if start in recent and exclude not in (a.country, b.country):
                 return [a, b]
+        if _lemma(tok) in ("side", "party", "neighbour", "neighbor"):
+            # "accused Baku ... Moscow called on both sides": the two parties of the latest act
+            for start, _, a, b, _ in reversed(self.acts):
+                if start in recent and a.country and b.country and a.country != b.country \
+                        and exclude not in (a.country, b.country):
+                    return [a, b]
         return []
 
     def place_of(self, tok: Token):
@@ -491,6 +606,8 @@ class _Coder(_Tree):
         """``people_actor`` for every country of a coordinated "in" phrase ("firms in
         Russia, China and other countries" -> RUSBUS, CHNBUS)."""
         sector = self.lex.people.get(_lemma(tok))
+        if sector is None and tok.pos_ == "PROPN" and _low(tok).endswith("s"):
+            sector = self.lex.people.get(_low(tok)[:-1])  # sentence-initial "Militants" tagged as a name
         if sector is None:
             return []
         countries: list[str] = []
@@ -508,7 +625,7 @@ class _Coder(_Tree):
                     sector = self.lex.people.get(_lemma(po), sector)
         if not countries and country is not None:
             countries = [country]
-        return [Actor(id="", name=tok.text, code=c + sector, country=c, kind="group") for c in countries]
+        return [Actor(id="", name=tok.text, code=c + sector, country=c, sector=sector, kind="group") for c in countries]
 
     @staticmethod
     def place_actor(place) -> Actor:
@@ -561,6 +678,40 @@ class _Coder(_Tree):
                 out.append(h[2])
         return out
 
+    def aggressors(self, tok: Token, sources: list[Actor]) -> list[Actor]:
+        """The sources of the latest hostile act (roots 16-20) aimed at ``sources``' country in
+        this or the sentences before: whom a vow to retaliate is aimed at."""
+        countries = {s.country for s in sources if s.country}
+        if not countries:
+            return []
+        n = self._sent_index[tok.i]
+        near = {s.start for s in self.sents[max(0, n - ANAPHORA_WINDOW) : n + 1]}
+        hits = [a for a in reversed(self.acts) if a[0] in near and a[1] >= "16" and a[4] < tok.i
+                and a[3].country in countries and a[2].country not in countries]
+        if not hits:
+            return []
+        out: list[Actor] = []
+        for a in self.acts:
+            if a[4] == hits[0][4] and a[2].country not in countries and all(not _same(a[2], o) for o in out):
+                out.append(a[2])
+        return out
+
+    def reporters(self, tok: Token, sources: list[Actor]) -> list[Actor]:
+        """The latest actor in this or the sentences before who said, found or reported
+        something (the author "the report", "the findings" point to), other than ``sources``."""
+        countries = {s.country for s in sources if s.country}
+        ids = {s.id for s in sources if s.id}
+        n = self._sent_index[tok.i]
+        for sent in reversed(self.sents[max(0, n - ANAPHORA_WINDOW) : n + 1]):
+            for t in reversed(sent):
+                if t.i >= tok.i or t.pos_ not in ("VERB", "AUX") or _lemma(t) not in REPORTING_LEMMAS:
+                    continue
+                found = [a for a in self.actors_of(self.undateline(self._subject(t)))
+                         if a.id not in ids and not (a.country and a.country in countries)]
+                if found:
+                    return found
+        return []
+
     def is_event_noun(self, tok: Token) -> bool:
         return tok.pos_ in ("NOUN", "PROPN") and self.noun_entry(tok) is not None
 
@@ -599,6 +750,13 @@ class _Coder(_Tree):
         obj_forms = _forms(obj) if obj is not None else set()
         if obj is not None:
             obj_forms |= {_low(c) for c in self.kids(obj) if c.dep_ in ("compound", "amod")}
+            # "sent a plane carrying medical supplies to Beirut": the cargo and its destination
+            for carrier in self.kids(obj):
+                if carrier.dep_ == "acl" and _lemma(carrier) in CARRY_VERBS:
+                    preps = [*preps, *self._preps(carrier)]
+                    cargo = self._object(carrier)
+                    if cargo is not None:
+                        obj_forms |= _forms(cargo)
         children_forms = {f for c in self.kids(verb) for f in _forms(c)}
         best = None
         best_score = -1.0
@@ -626,7 +784,7 @@ class _Coder(_Tree):
                     # "hand over the prisoners": the preposition parsed as a particle
                     if p.target == "prep" and p.preps & particles and not p.pobjs:
                         slot = obj
-                    else:
+                    elif not (p.pobjs and p.preps & particles and p.pobjs & obj_forms):
                         continue
             if p.extras and not (p.extras & children_forms):
                 continue
@@ -649,12 +807,20 @@ class _Coder(_Tree):
         """The first preposition object on ``head`` (in ``preps_allowed``) that is an actor."""
         for pr in self._reachable_preps(head):
             lem = _lemma(pr)
-            if lem in preps_allowed or (of_ok and lem == "of" and pr.head is head):
+            if lem in preps_allowed or (of_ok and lem == "of" and pr.head.i == head.i):
                 po = self._pobj(pr)
                 if po is None or _lemma(po) in INSTIGATION_NOUNS:
                     continue  # "at Israel's request": who asked, not who is acted on
                 if self.actor_of(po) is not None or self.place_of(po) is not None:
                     return po
+                owner = next((c for c in self.kids(po) if c.dep_ == "poss" and self.actor_of(c) is not None), None)
+                if owner is not None and po.pos_ in ("NOUN", "PROPN") and lem != "for":
+                    return owner  # "lifted its veto on Sweden's NATO bid": the owner is acted on
+                if of_ok and lem == "of" and po.pos_ == "NOUN":
+                    # "halted imports of Japanese seafood": the goods' country
+                    mod = next((c for c in self.kids(po) if c.dep_ in ("amod", "compound") and self.modifier_actor(c) is not None), None)
+                    if mod is not None:
+                        return mod
         return None
 
     # -- pass 1: triggers --------------------------------------------------
@@ -674,6 +840,17 @@ class _Coder(_Tree):
             if entry is None:
                 continue
             head = tok.head
+            if tok.dep_ == "pobj" and _lemma(head) == "under" and _lemma(head.head) == "come" and entry.code[:2] in ("18", "19") \
+                    and head.head.i not in cands:
+                # "Pakistani posts came under fire from Afghan forces": the attacker is in "from"/"by"
+                verb = head.head
+                attacker = next((po for pr in [*self._preps(tok), *self._preps(verb)] if _lemma(pr) in ("from", "by")
+                                 for po in [self._pobj(pr)] if po is not None), None)
+                if attacker is not None:
+                    cands[verb.i] = _Cand(head=verb, anchor=verb, code=entry.code, evidence=f"noun:{_lemma(tok)} came under (lexicon {entry.id})",
+                                          source=attacker, target=self._subject(verb))
+                    self.consumed.add(tok.i)
+                continue
             if tok.dep_ in ("dobj", "nsubjpass") and _lemma(head) in self.lex.light_verbs and (
                 head.i not in cands or cands[head.i].generic
             ):
@@ -695,6 +872,13 @@ class _Coder(_Tree):
         if slot is not None and self.actor_of(slot) is None and self.place_of(slot) is None and pattern.target == "prep":
             # "launched missiles at X on Monday": the pattern's preposition held a date
             target = self.default_target(verb, self.lex.verb_target_preps) or slot
+        if target is None and pattern.pobjs and pattern.code[:2] in ("02", "04"):
+            # "asked for an emergency meeting of the Security Council"
+            for pr in self._preps(verb):
+                po = self._pobj(pr)
+                if po is not None and _lemma(po) in GATHERING_NOUNS:
+                    target = self.default_target(po, frozenset({"of"}))
+                    break
         if target is None and pattern.objs:
             # "give Ukraine 50 billion euros"
             target = next((c for c in self.kids(verb) if c.dep_ == "dative" and self.actor_of(c) is not None), None)
@@ -713,6 +897,25 @@ class _Coder(_Tree):
                             if c.dep_ != "det" and (self.tok_actor[c.i] is not None or self.modifier_actor(c) is not None):
                                 target = c
                                 break
+        if target is None and pattern.objs and passive:
+            # "the Russian ambassador was expelled by Poland", "Israeli hostages were released"
+            obj = self._object(verb)
+            if obj is not None and not self.is_event_noun(obj) and self.actors_of(obj):
+                target = obj
+        if target is None and pattern.code[:2] in REACTION_ROOTS | {"08"}:
+            target = self.agent_of_object(verb)
+        if target is None and pattern.code[:2] == "08" and (pattern.objs or pattern.pobjs):
+            # "released five political prisoners": the people freed are the recipients
+            obj = self._object(verb)
+            if obj is not None and _lemma(obj) in self.lex.people and (self.domestic_captives(obj) or self.actors_of(obj)):
+                target = obj
+        if target is None and pattern.code[:2] == "08":
+            # "opened the crossing to allow aid convoys into Gaza": the purpose names the recipient
+            for c in self.kids(verb):
+                if c.dep_ == "advcl" and any(a.dep_ == "aux" and a.tag_ == "TO" for a in self.kids(c)):
+                    target = self.default_target(c, frozenset({"into", "to", "toward", "towards"}))
+                    if target is not None:
+                        break
         return _Cand(
             head=verb,
             anchor=verb,
@@ -725,6 +928,21 @@ class _Coder(_Tree):
             generic=not pattern.objs,
             threat_if=pattern.code.startswith("01") and self.conditional_consequence(verb),
         )
+
+    def agent_of_object(self, verb: Token) -> Optional[Token]:
+        """"agreed to a ceasefire proposed by Russia", "rejected a plan drafted by the US":
+        the author of the act the verb responds to."""
+        nouns = [self._object(verb)] + [self._pobj(pr) for pr in self._preps(verb) if _lemma(pr) not in MEETING_PREPS]
+        for noun in nouns:
+            if noun is None or noun.pos_ not in ("NOUN", "PROPN"):
+                continue
+            for c in self.kids(noun):
+                if c.dep_ == "acl" and c.tag_ == "VBN":
+                    for agent in self._children(c, "agent"):
+                        po = self._pobj(agent)
+                        if po is not None and self.actor_of(po) is not None:
+                            return po
+        return None
 
     def conditional_consequence(self, verb: Token) -> bool:
         """"told Xi that Washington would respond if ...": the reported clause states
@@ -766,7 +984,7 @@ class _Coder(_Tree):
                 sides = [po, *po.conjuncts]
                 if len(sides) >= 2:
                     return None, sides
-            if lem in self.lex.noun_target_preps or (of_ok and lem == "of"):
+            if lem in self.lex.noun_target_preps or (of_ok and lem == "of") or (lem == "from" and _lemma(noun) in FROM_NOUNS):
                 if self.actor_of(po) is not None or self.place_of(po) is not None:
                     return po, None
         return None, None
@@ -829,8 +1047,8 @@ class _Coder(_Tree):
             own = cands.get(verb.i)
             # the frame's own object: "urged Beijing to", "warned Putin against", "called on X to"
             target = self._object(verb) if not self._is_passive(verb) else None
-            if target is not None and self.actor_of(target) is None:
-                target = None
+            if target is not None and self.actor_of(target) is None and not self.group_size(target):
+                target = None  # (a group anaphor, "urged both neighbours", resolves when emitted)
             if target is None:
                 for pr in self._preps(verb):
                     if _lemma(pr) in ("on", "upon", "to", "with") and frame.kind in ("appeal", "demand", "threat"):
@@ -841,7 +1059,7 @@ class _Coder(_Tree):
             if target is None and frame.kind in ("appeal", "demand", "order", "threat") and comp.dep_ == "ccomp":
                 # "demanded that Pakistan find the kidnappers"
                 subj = self._subject(comp)
-                if subj is not None and self.actors_of(subj):
+                if subj is not None and (self.actors_of(subj) or self.group_size(subj)):
                     target = subj
             if target is None and own is not None and own.target is not None:
                 target = own.target
@@ -880,6 +1098,12 @@ class _Coder(_Tree):
             code = frame.code_for(inner_code) if inner_code else (own.code if own is not None else frame.code)
             if code is None:
                 continue
+            if frame.kind == "intent" and inner_code and inner_code[:3] in ("043", "045") and target is not None \
+                    and target.dep_ == "pobj" and _lemma(target.head) == "between":
+                code = "039"  # "offered to host talks between Iran and the United States": a go-between
+            if frame.kind == "intent" and inner_code and inner_code[:2] == "15" and target is not None \
+                    and _lemma(verb) in COMMISSIVE | {"pledge", "promise"}:
+                code = "0334"  # "pledged to station a brigade in Lithuania": protection offered, not a threat
             evidence = f"frame:{frame.kind}:{_lemma(verb)}"
             if inner is not None:
                 evidence += f" + {inner.evidence}"
@@ -932,7 +1156,9 @@ class _Coder(_Tree):
             target, pair = self.noun_target(tok)
             if source is not None and source.pos_ == "PRON" and tok.dep_ == "dobj" and _lemma(tok.head) not in self.lex.light_verbs:
                 continue  # "would review its cooperation with Tbilisi"
-            if source is None and tok.dep_ in ("dobj", "pobj", "nsubjpass") and (tok.head.i in cands or tok.head.head.i in cands):
+            meeting_place = tok.dep_ == "pobj" and _lemma(tok.head) in MEETING_PREPS and _lemma(tok) in self.lex.reciprocal
+            if source is None and tok.dep_ in ("dobj", "pobj", "nsubjpass") and (tok.head.i in cands or tok.head.head.i in cands) \
+                    and not meeting_place:
                 continue  # the object of a coded event ("criticised the cooperation between ..."), not an event of its own
             if pair is not None and source is None and not (
                 tok.dep_ in ("nsubj", "nsubjpass") and _lemma(tok.head) in self.lex.occurrence_verbs
@@ -946,11 +1172,15 @@ class _Coder(_Tree):
                 # the clause's subject holds the talks
                 prep = tok.head
                 verb = prep.head if prep.dep_ == "prep" else None
-                if verb is not None and verb.pos_ in ("VERB", "AUX") and _lemma(prep) in ("during", "at", "in", "after"):
+                if verb is not None and verb.pos_ in ("VERB", "AUX") and _lemma(prep) in MEETING_PREPS:
                     subj = self.undateline(self._subject(verb))
+                    if target is None and _lemma(prep) in ("during", "in") and _lemma(tok) in CONVERSATION_NOUNS:
+                        # "told Raimondo in a phone call", "thanked Xi during talks": the addressee
+                        target = next((c for c in self.kids(verb) if c.dep_ in ("dobj", "dative")
+                                       and self.actor_of(c) is not None), None)
                     if subj is not None and (target is not None or len(self.actors_of(subj)) >= 2):
                         top = verb
-                        while top.dep_ in ("xcomp", "conj") and top.head is not top:
+                        while top.dep_ in ("xcomp", "conj") and top.head.i != top.i:
                             top = top.head  # "agreed to expand cooperation at talks": the talks happened
                         cands[tok.i] = _Cand(head=tok, anchor=verb, code=entry.code,
                                              evidence=f"noun:{_lemma(tok)} (lexicon {entry.id})",
@@ -989,11 +1219,11 @@ class _Coder(_Tree):
         for _ in range(12):
             for c in self.kids(cur):
                 dep = c.dep_
-                if dep == "neg" and via in (None, "xcomp"):
+                if dep == "neg" and via in (None, "xcomp", "acomp"):
                     negated = True
                 elif dep == "det" and via is None and _low(c) in NEGATING_DETS:
                     negated = True
-                elif dep in ("aux", "auxpass") and via in (None, "xcomp", "conj"):
+                elif dep in ("aux", "auxpass") and via in (None, "xcomp", "conj", "acomp"):
                     low = _low(c)
                     if low in FUTURE_AUX:
                         future = True
@@ -1007,7 +1237,7 @@ class _Coder(_Tree):
                     if any(m.dep_ == "mark" and _low(m) in ("if", "unless") for m in self.kids(c)):
                         if would or any(a.dep_ == "aux" and _low(a) in WOULD_AUX | HYPOTHETICAL_AUX for a in self.kids(cur)):
                             hypothetical = True
-            if cur.dep_ == "ROOT" or cur.head is cur:
+            if cur.dep_ == "ROOT" or cur.head.i == cur.i:
                 break
             dep = cur.dep_
             gov = cur.head
@@ -1079,6 +1309,12 @@ class _Coder(_Tree):
             return []  # a purpose clause ("summoned the envoy to protest"): part of the main event
         code = cand.code
         root = code[:2]
+        if head.dep_ == "advcl" and head.tag_ == "VBG" and self.cand_roots.get(head.head.i) == root and not any(
+            c.dep_ in SUBJECT_DEPS for c in self.kids(head)
+        ):
+            return []  # "marched through the capital, blocking avenues": one act told twice
+        if self.background_clause(head):
+            return []  # "France, which hosts a large diaspora, ...": a standing fact, not an event
         if cand.target is not None and _lemma(cand.target) in ("side", "party") and any(_low(c) == "all" for c in self.kids(cand.target)):
             cand.target = None  # "called on all sides to ...": no one in particular
         if cand.sources is not None:
@@ -1087,7 +1323,14 @@ class _Coder(_Tree):
             sources = self.actors_of(cand.source)
             if not sources and cand.source is not None and cand.source.pos_ == "PRON":
                 sources = self.actors_of(self.reporting_subject(head))
-        if not sources and cand.source is not None and root in ("10", "11", "14", "17"):
+            if not sources and cand.source is not None and any(
+                c.dep_ == "poss" and _low(c) in ("its", "their") for c in self.kids(cand.source)
+            ):
+                # "the ministry said its forces captured the village": the speaker's forces
+                sources = self.actors_of(self.reporting_subject(head))
+        if not sources and cand.source is not None and (root in ("10", "11", "12", "14", "17") or root in ("08", "18", "19") and (
+            head.dep_ != "relcl" and head.tag_ not in ("VBP", "VBZ")  # not "militants who attack ...": habitual
+        )):
             people = self.people_actor(cand.source, self.event_country(cand, dateline=True))
             sources = [people] if people is not None else []
         targets = self.actors_of(cand.target, sources[0].country if sources else None)
@@ -1100,20 +1343,36 @@ class _Coder(_Tree):
                     break
         if cand.target is not None and not targets:
             place = self.place_of(cand.target)
+            if place is None and root in ("09", "17", "18", "19", "20"):
+                # "stormed the Jenin refugee camp": the place named inside the target
+                place = next((p for c in self.kids(cand.target) if c.dep_ in ("compound", "nmod") and c.i < cand.target.i
+                              for p in [self.place_of(c)] if p is not None), None)
+            if place is None and root in ("09", "17", "18", "19", "20"):
+                # "opened an investigation into the violence in Darfur"
+                place = next((p for pr in self._preps(cand.target) if _lemma(pr) == "in"
+                              for p in [self.place_of(self._pobj(pr) or pr)] if p is not None), None)
             if place is not None:
                 targets = [self.place_actor(place)]
-            elif root in ("07", "16", "17", "18", "20"):
-                if root == "17" and sources:
+            elif root in ("07", "16", "17", "18", "20") or root == "08" and self.domestic_captives(cand.target):
+                if root in ("08", "17") and sources:
                     country = sources[0].country
                 else:
                     named = self.sentence_targets.get(self.sent_of(head).start)
-                    country = named.country if named is not None else self.event_country(cand)
+                    # "killed 85 villagers": where it happened, else the story's own country
+                    country = named.country if named is not None else self.event_country(cand, dateline=root in ("18", "20"))
                 targets = self.people_actors(cand.target, country)
+                if not targets and root == "18" and country and cand.target.pos_ == "NOUN" and not self.is_event_noun(cand.target) \
+                        and any(s.kind == "group" for s in sources):
+                    # "militants abducted a local chief": unnamed victims of unnamed attackers
+                    targets = [Actor(id="", name=cand.target.text, code=country + "CVL", country=country, sector="CVL", kind="group")]
             if not targets and root in ("15", "18", "19", "20"):
-                # "struck targets in the Gaza Strip"
-                where = self.default_target(head, frozenset({"in", "inside", "across"}))
+                # "struck targets in the Gaza Strip", "shelled positions near Kobani"
+                where = self.default_target(head, LOCATIVE_PREPS)
                 if where is not None:
                     targets = self.actors_of(where) or [self.place_actor(p) for p in [self.place_of(where)] if p]
+            if not targets and root == "19" and sources and all(s.kind == "group" for s in sources):
+                # "gunmen opened fire on an army patrol": the country's own forces
+                targets = self.people_actors(cand.target, sources[0].country)
             if not targets and self.is_event_noun(cand.target):
                 _, between = self.noun_target(cand.target)
                 targets = [a for t in (between or ()) for a in self.actors_of(t)]
@@ -1121,11 +1380,13 @@ class _Coder(_Tree):
                 self.is_event_noun(cand.target) or _lemma(cand.target) in self.lex.anaphoric
             ):
                 targets = self.anaphor(cand.target, sources[0] if sources else None)
+            if not targets and root in ("11", "12") and _lemma(cand.target) in REPORT_NOUNS:
+                targets = self.reporters(head, sources)  # "Damascus rejected the findings": their author
             if not targets and cand.strict and not self.is_event_noun(cand.target):
                 return []
         if cand.target is None and not targets and root in ("15", "18", "19", "20") and head.pos_ in ("VERB", "AUX"):
             # "launched a ground offensive in Ukraine's Kharkiv region"
-            where = self.default_target(head, frozenset({"in", "inside", "across"}))
+            where = self.default_target(head, LOCATIVE_PREPS)
             if where is not None:
                 targets = self.actors_of(where) or [self.place_actor(p) for p in [self.place_of(where)] if p]
         if cand.target is None and not targets and root in REACTION_ROOTS and head.pos_ in ("VERB", "AUX") \
@@ -1138,8 +1399,21 @@ class _Coder(_Tree):
             ):
                 targets = [t for t in self.anaphor(obj, sources[0] if sources else None)
                            if not any(t.country and t.country == src.country for src in sources)]
+        if root == "13" and sources and targets and all(t.country and t.country == sources[0].country for t in targets):
+            # "warned that the United States would reimpose sanctions if Caracas failed to ...":
+            # the warning is aimed at the actor of the condition
+            targets = [a for c in head.subtree if c.dep_ == "advcl" and any(
+                m.dep_ == "mark" and _low(m) in CONDITIONAL_MARKS for m in self.kids(c))
+                for s in self.kids(c) if s.dep_ in SUBJECT_DEPS for a in self.actors_of(s)
+                if a.country != sources[0].country] or targets
+        if cand.target is None and not targets and sources and "retaliat" in cand.evidence:
+            targets = self.aggressors(head, sources)  # "Moscow vowed to retaliate": against whoever acted on it
+        if not sources and root == "08" and targets and cand.source is not None and targets[0].country:
+            # "the rebels surrendered to the Syrian army": fighters of the recipient's country
+            people = self.people_actor(cand.source, targets[0].country)
+            sources = [people] if people is not None and people.sector in ("REB", "MIL") else []
         pair_actors = [a for t in (cand.pair or ()) for a in self.actors_of(t)]
-        mutual = (root in self.lex.mutual_roots or _lemma(head) in self.lex.reciprocal) and not (
+        mutual = (root in self.lex.mutual_roots or _lemma(head) in self.lex.reciprocal or code == "0871") and not (
             cand.source is not None and _lemma(cand.source) in self.lex.third_party
         )
         if len(pair_actors) >= 2 and not targets:
@@ -1156,23 +1430,36 @@ class _Coder(_Tree):
                 # "Putin and Xi hailed relations between Russia and China": not Putin -> Russia
                 s.country and t.country == s.country and any(o.country != s.country for o in targets)
             )]
+            if not pairs and root in self.lex.untargeted_roots:
+                pairs = [(s, None) for s in sources]  # "Brazil reinforced its troops": its own
         elif len(sources) >= 2 and mutual and (cand.target is None or root in ("03", "04", "05", "06")):
             pairs = [(a, b) for a in sources for b in sources if not _same(a, b) and a.code != b.code]
-        elif root == "14" and all(s.country and s.sector not in (None, "GOV") for s in sources):
+            if len({a.country for a in sources}) == len(sources) >= 3:
+                self.groups.append((self.sent_of(head).start, tuple(sources)))
+        elif (root == "14" or root == "10" and all(s.kind == "group" for s in sources)) and all(
+            s.country and s.sector not in (None, "GOV") for s in sources
+        ):
             # "protesters blocked the avenue": domestic dissent is aimed at the government
             pairs = [(s, Actor(id="", name=s.country, code=s.country + "GOV", country=s.country, sector="GOV")) for s in sources]
         else:
             pairs = [(s, None) for s in sources]
         if not pairs:
             return []
-        go_between = code == "039" and bool(sources)
+        go_between = (code == "039" or code[:3] == "045") and bool(sources)
         if go_between:
             # "offered to mediate between X and Y": a go-between's offer has no recipient
             pairs = [(s, None) for s in sources]
-        if root in self.lex.recipientless_roots:
+        if root in self.lex.recipientless_roots and not (
+            cand.target is not None and cand.target.dep_ == "pobj" and _lemma(cand.target.head) in ("around", "against")
+        ):  # but "staged drills around Taiwan" is aimed at Taiwan
             pairs = list({(s.id or s.code): (s, None) for s, _ in pairs}.values())
+        negated, modality = self.context(cand.context_from or head)
+        if cand.future and modality in ("asserted", "reported"):
+            modality = "future"
+        planned = modality == "future" and root == "04"  # "mediators will resume talks": an intent (036)
         if root not in self.lex.untargeted_roots and not go_between and all(t is None for _, t in pairs) and not (
-            root in self.lex.slotless_roots and cand.target is None and (not cand.pair or root == "03") and self.slotless(head)
+            (root in self.lex.slotless_roots or planned) and cand.target is None and (not cand.pair or root == "03")
+            and self.slotless(head)
         ):
             return []
         if root == "18" and head.dep_ == "advcl" and self.cand_roots.get(head.head.i) == "19" and cand.target is not None \
@@ -1188,10 +1475,7 @@ class _Coder(_Tree):
                 return []
             if cand.threat_if:
                 code, root = "130", "13"  # "told Xi that Washington would respond if ...": a warning
-        negated, modality = self.context(cand.context_from or head)
-        if cand.future and modality in ("asserted", "reported"):
-            modality = "future"
-        if modality == "future" and root not in ("01", "03", "13") and self.intent is not None \
+        if modality == "future" and root not in ("01", "03", "13", "15") and self.intent is not None \
                 and not cand.evidence.startswith(("frame:intent", "frame:threat")):
             code = self.intent.code_for(code) or code
         entry = cameo.lookup(code)
@@ -1208,6 +1492,8 @@ class _Coder(_Tree):
             if not negated and modality != "hypothetical" and src.id:
                 obj = self._object(head) if head.pos_ in ("VERB", "AUX") else head
                 self.history.append((sent.start, entry.root, src, _lemma(obj) if obj is not None else "", _lemma(head), head.i))
+                if tgt is not None:
+                    self.acts.append((sent.start, entry.root, src, tgt, head.i))
             if tgt is not None:
                 self.sentence_targets[sent.start] = tgt
                 if src.id and tgt.id and src.country != tgt.country and mutual and not any(
@@ -1237,6 +1523,26 @@ class _Coder(_Tree):
             )
         return out
 
+    def background_clause(self, head: Token) -> bool:
+        """A non-restrictive relative clause in the present or present perfect ("Russia,
+        which has received North Korean shells, ...", "Iran, which backs the Houthis")."""
+        if head.dep_ != "relcl" or head.pos_ not in ("VERB", "AUX"):
+            return False
+        rel = next((c for c in self.kids(head) if c.dep_ in ("nsubj", "nsubjpass") and _low(c) in ("which", "who")), None)
+        if rel is None or rel.i == 0 or self.doc[rel.i - 1].text != ",":
+            return False
+        auxes = [c for c in self.kids(head) if c.dep_ in ("aux", "auxpass")]
+        if any(_low(a) in FUTURE_AUX | WOULD_AUX or a.tag_ == "VBD" for a in auxes):
+            return False
+        return head.tag_ in ("VBZ", "VBP") or (head.tag_ == "VBN" and any(_low(a) in ("has", "have") for a in auxes))
+
+    def domestic_captives(self, tok: Token) -> bool:
+        """"released five political prisoners", "freed jailed journalists": the government's
+        own critics, not foreigners or prisoners of war."""
+        return self.lex.people.get(_lemma(tok)) in ("OPP", "MED") or any(
+            _low(c) in ("political", "jailed", "imprisoned", "detained") for c in self.kids(tok)
+        )
+
     @staticmethod
     def domestic_protest(root: str, sources: list[Actor]) -> bool:
         """"activists protested against the deal": a protest by a country's own people is
@@ -1252,11 +1558,24 @@ class _Coder(_Tree):
         if not any(c.dep_ in SUBJECT_DEPS for c in self.kids(head)) and head.dep_ not in ("conj", "xcomp"):
             return False
         subject = {t.i for c in self.kids(head) if c.dep_ in SUBJECT_DEPS for t in c.subtree}
+        clauses = [t for t in head.subtree if t.i != head.i and t.dep_ == "conj" and t.pos_ in ("VERB", "AUX")
+                   and (t.head.i == head.i or t.tag_ in ("VBD", "VBZ", "VBP"))]
+        for c in [*clauses, *self.kids(head)]:
+            if (c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")) or (
+                c.dep_ == "prep" and _lemma(c) in CONTENT_PREPS and _lemma(head) in self.lex.frames
+            ):
+                # "vowed to retaliate and summoned X": another clause; "warned against
+                # displacing Palestinians": what is warned about, not to whom
+                subject |= {t.i for t in c.subtree}
         for c in self.kids(head):
+            if c.dep_ == "dobj" and self.is_event_noun(c):
+                # "will resume talks on a Gaza ceasefire": the act itself and its topic
+                subject |= {t.i for pr in self._preps(c) if _lemma(pr) in ("on", "about", "over") for t in pr.subtree}
+                continue
             if c.dep_ in ("dobj", "dative", "obj", "iobj") and _lemma(c) not in ("all", "side", "party"):
                 return False
         for t in head.subtree:
-            if t.i > head.i and t.i not in subject and (
+            if t.i > head.i and t.i not in subject and t.ent_type_ not in ("DATE", "TIME") and (
                 (t.pos_ == "PROPN" and self.place_of(t) is None) or self.tok_actor[t.i] is not None or _lemma(t) in self.lex.people
                 or (t.dep_ in ("amod", "compound") and self.modifier_actor(t) is not None)
             ):
@@ -1349,7 +1668,7 @@ def dedup(events: Iterable[Event]) -> list[Event]:
             related = (
                 other.cameo.startswith(ev.cameo) or ev.cameo.startswith(other.cameo)
                 # "warned ..." then "warned that ...": a generic code restating a nearby specific one
-                or near and (_refines(other.cameo, ev.cameo) or _refines(ev.cameo, other.cameo))
+                or near and ev.root not in ("18", "19", "20") and (_refines(other.cameo, ev.cameo) or _refines(ev.cameo, other.cameo))
                 or (other.in_title or ev.in_title) and other.root == ev.root
             )
             if related and (other.date == ev.date or fallback):
