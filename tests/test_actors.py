@@ -793,3 +793,104 @@ def test_home_country_for_police_courts_and_parliament(analyze, text, phrase, co
     start = text.index(phrase)
     hits = [a for a in record.actors for s, e in a.mentions if s <= start < e]
     assert hits and (hits[0].code == code or (len(code) == 3 and hits[0].country == code and hits[0].sector in ("OPP", "PTY")))
+
+
+@pytest.mark.parametrize(
+    "text, phrase, code",
+    [
+        # a region's adjective names the region, not the country of its last word
+        ("The government expelled diplomats from seven Latin American countries.", "Latin American", "LAM"),
+        ("Brazil hosted South American leaders on Monday.", "South American leaders", "SAM"),
+    ],
+)
+def test_region_adjectives(index, text, phrase, code):
+    actor = resolved(index(text), phrase)
+    assert actor is not None and actor.code == code
+
+
+@pytest.mark.parametrize(
+    "text, phrase",
+    [
+        ("American officials met Latin American ministers.", "American officials"),
+        ("Brazil hosted American officials on Monday.", "American officials"),
+    ],
+)
+def test_country_adjective_beside_region_adjective(index, text, phrase):
+    actor = resolved(index(text), phrase)
+    assert actor is not None and actor.country == "USA"
+
+
+@pytest.mark.parametrize(
+    "text, phrase",
+    [
+        # "the alliance" names NATO only after NATO was named, also as part of a role phrase
+        ("NATO defence ministers met on Tuesday. The alliance agreed to send more troops to Estonia.", "The alliance"),
+        ("NATO said on Monday it would act. The alliance will hold drills in Norway.", "The alliance"),
+    ],
+)
+def test_alliance_refers_back_to_nato(index, text, phrase):
+    actor = resolved(index(text), phrase)
+    assert actor is not None and actor.code == "IGOWSTNAT"
+
+
+@pytest.mark.parametrize(
+    "text, phrase",
+    [
+        ("The alliance launched a major offensive in October.", "alliance"),
+        ("The rebel alliance said it had captured two border towns.", "alliance"),
+        ("An alliance of armed groups seized the town of Lashio.", "alliance"),
+    ],
+)
+def test_alliance_without_nato_is_not_nato(index, text, phrase):
+    actor = resolved(index(text), phrase)
+    assert actor is None or actor.code != "IGOWSTNAT"
+
+
+@pytest.mark.parametrize(
+    "text, phrase, code",
+    [
+        ("Colombia's National Liberation Army said it would free the hostages.", "National Liberation Army", "COLREB"),
+        ("The National Liberation Army attacked a pipeline in Arauca.", "National Liberation Army", "COLREB"),
+    ],
+)
+def test_named_group_on_its_own(index, text, phrase, code):
+    actor = resolved(index(text), phrase)
+    assert actor is not None and actor.code == code
+
+
+@pytest.mark.parametrize(
+    "text, phrase",
+    [
+        # the tail of a longer proper name is not the dictionary's group
+        ("A spokesman for the Ta'ang National Liberation Army denied the report.", "National Liberation Army"),
+        ("The Karen National Liberation Army seized an outpost.", "National Liberation Army"),
+    ],
+)
+def test_name_inside_a_longer_name_is_not_matched(index, text, phrase):
+    actor = resolved(index(text), phrase)
+    assert actor is None or actor.code != "COLREB"
+
+
+@pytest.mark.parametrize(
+    "text, phrase, code",
+    [
+        # an opposition leader with no country named takes the dateline's country
+        ("LA PAZ (Wireline) - Opposition leader Carlos Mesa accused President Luis Arce of fraud.", "Carlos Mesa", "BOLOPP"),
+        # and a filled-in home person does not keep another from being filled
+        ("LA PAZ (Wireline) - Opposition leader Carlos Mesa accused President Luis Arce of fraud.", "Luis Arce", "BOLGOV"),
+        ("HARARE (Wireline) - Opposition leader Nelson Chamisa rejected the results on Sunday.", "Nelson Chamisa", "ZWEOPP"),
+    ],
+)
+def test_home_country_for_opposition_leaders(analyze, text, phrase, code):
+    record = analyze(text, published="2024-05-08")
+    start = text.index(phrase)
+    hits = [a for a in record.actors for s, e in a.mentions if s <= start < e]
+    assert hits and hits[0].code == code, hits
+
+
+def test_opposition_leader_beside_a_named_host_official_keeps_no_country(analyze):
+    text = "WASHINGTON (Wireline) - Opposition leader Juan Guaido met Secretary of State Mike Pompeo on Monday."
+    record = analyze(text, published="2019-03-01")
+    start = text.index("Juan Guaido")
+    hits = [a for a in record.actors for s, e in a.mentions if s <= start < e]
+    assert not hits or hits[0].country != "USA"

@@ -675,3 +675,185 @@ def test_came_under_attack(code, text, expected):
 
 def test_came_under_attack_without_attacker_is_not_coded(code):
     assert not [e for e in code("The convoy came under attack on Monday.") if e.root == "19"]
+
+
+# --- two sides of one country, and lexicon for common news phrasings (issue #4) ---
+
+_DOMESTIC = {
+    "Sudanese army": ("SDNMIL", "SDN"), "Rapid Support Forces": ("SDNREB", "SDN"),
+    "Colombian army": ("COLMIL", "COL"), "ELN rebels": ("COLREB", "COL"),
+}
+_DOMESTIC_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _DOMESTIC), key=len, reverse=True)) + r")\b")
+
+
+@pytest.fixture(scope="module")
+def code_domestic(nlp):
+    def run(text: str) -> list[Event]:
+        doc = nlp(text)
+        found: dict[str, list] = {}
+        for m in _DOMESTIC_RE.finditer(doc.text):
+            found.setdefault(m.group(1), []).append((m.start(), m.end()))
+        actors = [
+            Actor(id=f"d{n}", name=name, code=_DOMESTIC[name][0], country=_DOMESTIC[name][1],
+                  sector=_DOMESTIC[name][0][3:], kind="group", mentions=tuple(spans))
+            for n, (name, spans) in enumerate(found.items(), start=1)
+        ]
+        doc._.actor_index = ActorIndex(doc, actors)
+        return dedup(extract_events(doc))
+
+    return run
+
+
+def _codes(events, root):
+    return {(e.source.code, e.target.code if e.target else None) for e in events if e.root == root}
+
+
+@pytest.mark.parametrize(
+    "text, root, expected",
+    [
+        ("The Sudanese army and the Rapid Support Forces agreed on Sunday to a week-long truce.", "08",
+         {("SDNMIL", "SDNREB"), ("SDNREB", "SDNMIL")}),
+        ("The Colombian army and ELN rebels clashed near the border on Friday.", "19",
+         {("COLMIL", "COLREB"), ("COLREB", "COLMIL")}),
+    ],
+)
+def test_two_sides_of_one_country_act_both_ways(code_domestic, text, root, expected):
+    got = _codes(code_domestic(text), root)
+    assert expected <= got, got
+
+
+@pytest.mark.parametrize(
+    "text, root, absent",
+    [
+        # one side acting on the other is not mutual
+        ("The Colombian army attacked ELN rebels on Friday.", "19", ("COLREB", "COLMIL")),
+        ("The Sudanese army agreed to a truce with the Rapid Support Forces.", "08", ("SDNREB", "SDNMIL")),
+    ],
+)
+def test_one_sided_domestic_events_stay_one_way(code_domestic, text, root, absent):
+    assert absent not in _codes(code_domestic(text), root)
+
+
+@pytest.mark.parametrize(
+    "events, expected",
+    [
+        # each way between two sides of one country: two events
+        ([_event("SDNMIL", "SDNREB", "190", "2023-04-15"), _event("SDNREB", "SDNMIL", "190", "2023-04-15")], 2),
+        # the same direction twice, or a restatement by a broader actor: one
+        ([_event("SDNMIL", "SDNREB", "190", "2023-04-15"), _event("SDNMIL", "SDNREB", "190", "2023-04-15", start=5)], 1),
+        ([_event("SDNMIL", "SDNREB", "190", "2023-04-15"), _event("SDN", "SDNREB", "190", "2023-04-15")], 1),
+    ],
+)
+def test_dedup_keeps_both_directions_inside_one_country(events, expected):
+    assert len(dedup(events)) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Russia and Ukraine agreed on Sunday to a ceasefire around the plant.", {("RUS", "UKR", "08"), ("UKR", "RUS", "08")}),
+        ("Turkey reopened its embassy in Syria on Sunday after a twelve-year closure.", {("TUR", "SYR", "05")}),
+        ("Qatar reopened its mission in Syria on Saturday.", {("QAT", "SYR", "05")}),
+        ("Kenyan troops seized territory in Haiti last week.", {("KEN", "HTI", "19")}),
+        ("Israeli forces captured several villages in Syria on Thursday.", {("ISR", "SYR", "19")}),
+    ],
+)
+def test_news_phrasings(code, text, expected):
+    got = triples(code(text))
+    assert expected <= got, got
+
+
+@pytest.mark.parametrize(
+    "text, absent",
+    [
+        ("Turkey reopened the border crossing on Sunday.", ("TUR", "TUR", "05")),
+        ("Israeli police seized weapons in a raid on Thursday.", ("ISR", "ISR", "19")),
+        ("Turkey reopened its embassy in Syria, Russia said.", ("RUS", "SYR", "05")),
+    ],
+)
+def test_news_phrasing_negatives(code, text, absent):
+    assert absent not in triples(code(text))
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Brazil declined an invitation from Germany to attend the conference.", ("BRA", "DEU", "12")),
+        ("Poland had declined a Lithuanian invitation to a security forum in May.", ("POL", "LTU", "12")),
+        ("Egypt turned down an offer from Qatar to host the talks.", ("EGY", "QAT", "12")),
+        ("Japan lodged stern representations with China over the survey ship.", ("JPN", "CHN", "11")),
+        ("India lodged protests with China over the new map.", ("IND", "CHN", "11")),
+        ("Serbia ordered diplomats from Germany to leave the country within 48 hours.", ("SRB", "DEU", "16")),
+    ],
+)
+def test_refusals_protests_and_expulsions(code, text, expected):
+    got = triples(code(text), counted_only=True)
+    assert expected in got, got
+
+
+@pytest.mark.parametrize(
+    "text, absent_root",
+    [
+        ("Brazil declined to comment on the German report.", "12"),
+        ("Japan lodged an appeal with the high court on Monday.", "11"),
+    ],
+)
+def test_refusal_and_protest_negatives(code, text, absent_root):
+    assert absent_root not in {r for _, _, r in triples(code(text))}
+
+
+@pytest.mark.parametrize(
+    "text, absent, present",
+    [
+        # a region's adjective is not the country named by its last word
+        ("Brazil hosted South American leaders on Monday.", ("BRA", "USA", "04"), None),
+        ("Poland met Latin American ministers in Warsaw on Tuesday.", ("POL", "USA", "04"), None),
+        # the country adjective alone still names the country
+        ("Brazil hosted American officials on Monday.", None, ("BRA", "USA", "04")),
+    ],
+)
+def test_region_adjectives_are_not_countries(code, text, absent, present):
+    got = triples(code(text))
+    if absent:
+        assert absent not in got, got
+    if present:
+        assert present in got, got
+
+
+@pytest.mark.parametrize(
+    "text, expected, absent",
+    [
+        # a summit named by an international body is where they met, not whom they met
+        ("India and Brazil held talks at the NATO summit on Sunday.", ("IND", "BRA", "04"), ("IND", "IGOWSTNAT", "04")),
+        ("Turkey and Egypt met at a United Nations summit in New York.", ("TUR", "EGY", "04"), ("TUR", "IGOUNO", "04")),
+        ("Japan met India at the European Union summit on Friday.", ("JPN", "IND", "04"), ("JPN", "IGOEUREEC", "04")),
+    ],
+)
+def test_summit_is_a_venue(code, text, expected, absent):
+    got = triples(code(text))
+    assert expected in got and absent not in got, got
+
+
+def test_addressing_a_summit_still_names_its_body(code):
+    assert ("DEU", "IGOWSTNAT", "01") in triples(code("Germany addressed the NATO summit on Sunday."))
+
+
+@pytest.mark.parametrize(
+    "text, absent, present",
+    [
+        # "retaliated by <doing X>": X is the event; the bare verb is not armed force
+        ("France imposed tariffs on Chinese steel. Beijing retaliated days later by opening a probe into French brandy.",
+         ("CHN", "FRA", "19"), None),
+        ("Britain expelled two Russian diplomats. Moscow retaliated on Friday by expelling three British diplomats.",
+         ("RUS", "GBR", "19"), ("RUS", "GBR", "16")),
+        ("Israel struck targets in Iran. Iran retaliated by firing missiles at Israel.", None, ("IRN", "ISR", "19")),
+        # without "by", retaliation after an attack is still coded
+        ("Israel struck targets in Iran. Iran retaliated on Sunday.", None, ("IRN", "ISR", "19")),
+    ],
+)
+def test_retaliation_by_an_act(code, text, absent, present):
+    got = triples(code(text))
+    if absent:
+        assert absent not in got, got
+    if present:
+        assert present in got, got

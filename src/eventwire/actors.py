@@ -272,6 +272,16 @@ def _case_ok(tokens: list[Token], case: str) -> bool:
     return any(c.isupper() for w in words for c in w)
 
 
+def _inside_longer_name(toks: "_Tokens", start: int, end: int, case: str) -> bool:
+    """A multi-word exact-case name that is the tail of a longer proper name ("the Ta'ang
+    National Liberation Army" is not Colombia's National Liberation Army)."""
+    if case != "exact" or end - start < 2 or start == 0:
+        return False
+    prev = toks[start - 1]
+    return (prev.pos_ == "PROPN" and prev.text[:1].isupper() and prev.dep_ == "compound"
+            and start <= prev.head.i < end)
+
+
 def _scan(toks: "_Tokens", keys: list[str], table: dict, prefixes: set, check_case: bool,
           skip: Optional[dict] = None) -> list[_Match]:
     """Longest dictionary matches left to right; no match starts or runs into a token of ``skip``."""
@@ -296,7 +306,7 @@ def _scan(toks: "_Tokens", keys: list[str], table: dict, prefixes: set, check_ca
             hit = table.get(s)
             if hit is not None and (not check_case or _case_ok(toks[i : j + 1], hit.case)):
                 best = (j + 1, hit)
-        if best is None:
+        if best is None or check_case and _inside_longer_name(toks, i, best[0], best[1].case):
             i += 1
             continue
         if check_case:
@@ -1073,7 +1083,7 @@ class _Builder:
             if self.toks[r.start - 1].lower_ == "the" if r.start > 0 else False:
                 named_group = "GROUP" in role.refers
                 for _, a, _, _ in self.before(r.start):
-                    if a.kind in ("igo", "ngo") and a.code.startswith(role.refers) or (
+                    if (a.kind in ("igo", "ngo") or a.code.startswith("IGO")) and a.code.startswith(role.refers) or (
                         named_group and a.kind == "group" and (a.named or (a.country and len(a.code) > 6))
                     ):
                         self.mention(a, r.start - 1, r.end)
@@ -1587,20 +1597,20 @@ class _Builder:
         bare = [a for a in live if not a.country and (
             (a.code in STATE_SECTORS and a.kind in ("person", "institution"))
             or (a.kind == "group" and a.code in ("COP", "JUD"))
-            or (a.kind == "institution" and a.code in ("OPP", "PTY")))]
+            or (a.kind in ("institution", "person") and a.code in ("OPP", "PTY")))]
         if not bare:
             return
         home = self.home_country(live)
         if home is None:
             return
+        named_home = [o for o in live if o.kind == "person" and o.country == home]  # before any filling
         for a in bare:
             if a.kind == "person":
                 # not where another person of the home country shares the sentence of the
                 # first mention: "told his U.S. counterpart Gina Raimondo" in Washington
                 first = min(m[0] for m in a.mentions)
                 sent = self.toks[first].sent
-                if any(o is not a and o.kind == "person" and o.country == home
-                       and any(sent.start <= m[0] < sent.end for m in o.mentions) for o in live):
+                if any(o is not a and any(sent.start <= m[0] < sent.end for m in o.mentions) for o in named_home):
                     continue
             a.code, a.country, a.sector = home + a.code, home, a.code
 

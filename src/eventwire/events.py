@@ -521,10 +521,16 @@ class _Coder(_Tree):
                 return Actor(id="", name=entry.name, code=entry.code, country=entry.country, kind=entry.kind)
             return None
         words = [t for t in self.doc[mod.left_edge.i : mod.i + 1] if t.dep_ != "det" and t.pos_ != "DET"]
+        if mod.i > 0 and words[0].i == mod.i and self.doc[mod.i - 1].text[:1].isupper():
+            wider = self._phrases.get(_dictionaries.norm_key(self.doc[mod.i - 1].text + mod.text))
+            if wider is not None and not wider.country:
+                return None  # "Latin American countries" are a region's, not America's
         for n in range(len(words)):
             entry = self._phrases.get(_dictionaries.norm_key("".join(t.text for t in words[n:])))
             if entry is not None and entry.country and entry.form in ("adjective", "name", "capital", "people", "seat"):
                 return Actor(id="", name=entry.name, code=entry.code, country=entry.country, kind=entry.kind)
+            if entry is not None and not entry.country and n < len(words) - 1:
+                return None  # the longer phrase names a region ("South American"), not its last word's country
         return None
 
     def agent_modifier(self, mod: Token) -> Optional[Actor]:
@@ -858,11 +864,19 @@ class _Coder(_Tree):
                 self.consumed.add(tok.i)
         return cands
 
+    def by_gerund(self, verb: Token) -> bool:
+        """"retaliated (days later) by announcing ...": a "by" + gerund within a few words
+        after the verb (looked up in the text: the parser often misattaches it)."""
+        end = min(verb.i + 6, verb.sent.end - 1)
+        return any(self.doc[k].lower_ == "by" and self.doc[k + 1].tag_ == "VBG" for k in range(verb.i + 1, end))
+
     def verb_cand(self, verb: Token) -> Optional[_Cand]:
         hit = self.match_verb(verb)
         if hit is None:
             return None
         pattern, slot, strict = hit
+        if not pattern.objs and _lemma(verb) == "retaliate" and self.by_gerund(verb):
+            return None  # "retaliated by launching a probe": the act it names is the event, not force
         passive = self._is_passive(verb)
         if pattern.objs:
             obj = self._object(verb)
@@ -1317,6 +1331,9 @@ class _Coder(_Tree):
             return []  # "France, which hosts a large diaspora, ...": a standing fact, not an event
         if cand.target is not None and _lemma(cand.target) in ("side", "party") and any(_low(c) == "all" for c in self.kids(cand.target)):
             cand.target = None  # "called on all sides to ...": no one in particular
+        if root == "04" and cand.target is not None and _lemma(cand.target) in GATHERING_NOUNS \
+                and cand.target.dep_ == "pobj" and _lemma(cand.target.head) in MEETING_PREPS:
+            cand.target = None  # "held talks at a BRICS summit": the venue, not the other side
         if cand.sources is not None:
             sources = [a for t in cand.sources for a in self.actors_of(t)]
         else:
@@ -1425,6 +1442,9 @@ class _Coder(_Tree):
                 pairs = [(a, b) for a in pair_actors for b in pair_actors if a.id != b.id]
         elif not sources:
             return []
+        elif targets and mutual and len(sources) >= 2 and all(any(_same(s, t) for s in sources) for t in targets):
+            # "the army and the rebels agreed to a ceasefire": each side toward the other
+            pairs = [(a, b) for a in sources for b in sources if not _same(a, b) and a.code != b.code]
         elif targets:
             pairs = [(s, t) for s in sources for t in targets if not _same(s, t) and not (
                 # "Putin and Xi hailed relations between Russia and China": not Putin -> Russia
@@ -1645,6 +1665,15 @@ def _who(ref: Optional[ActorRef]) -> Optional[str]:
     return ref.country or ref.code
 
 
+def _reverse(a: Event, b: Event) -> bool:
+    """Two sides of one country acting on each other ("fighting between the army and the rebels"):
+    the same country key, but two events, one each way."""
+    return (
+        a.target is not None and b.target is not None and a.source.code != b.source.code
+        and a.source.code == b.target.code and a.target.code == b.source.code
+    )
+
+
 def dedup(events: Iterable[Event]) -> list[Event]:
     """One event per fact: same source, target (by country, or IGO code), CAMEO code (or
     one code refining the other) and date, with the same negation and hypothetical flags.
@@ -1660,7 +1689,7 @@ def dedup(events: Iterable[Event]) -> list[Event]:
         merged = False
         for n, other in enumerate(kept):
             okey = (_who(other.source), _who(other.target), other.root, other.negated, other.modality == "hypothetical")
-            if okey != key:
+            if okey != key or _reverse(other, ev):
                 continue
             fallback = {"published", "dateline"} & {other.date_source, ev.date_source}
             # a headline restates the story: same root is the same fact
