@@ -48,6 +48,7 @@ from spacy.tokens import Doc, Span, Token
 from . import docext  # noqa: F401
 from .dictionaries import Dictionaries, Entry, Person, Role, load_dictionaries, norm_key, split_code
 from .models import Actor, ActorRef
+from .nlp import doc_text
 
 log = logging.getLogger(__name__)
 
@@ -232,33 +233,14 @@ class _Match:
     role: Optional[Role] = None
 
 
-class _Tokens:
-    """``doc[i]`` created on demand and kept: most tokens of a document are never looked at."""
+class _Tokens(list):
+    """Every ``doc[i]``, built once: spaCy creates a new Token object on each ``doc[i]``.
+    A plain list, so that indexing and slicing cost no Python-level call."""
 
-    __slots__ = ("doc", "cache")
+    __slots__ = ()
 
     def __init__(self, doc: Doc):
-        self.doc = doc
-        self.cache: dict[int, Token] = {}
-
-    def __len__(self) -> int:
-        return len(self.doc)
-
-    def __getitem__(self, i):
-        try:
-            return self.cache[i]  # the common case first
-        except (KeyError, TypeError):
-            pass
-        if isinstance(i, slice):
-            return [self[k] for k in range(*i.indices(len(self.doc)))]
-        if i < 0:
-            return self[i + len(self.doc)]
-        tok = self.cache[i] = self.doc[i]
-        return tok
-
-    def __iter__(self):
-        for i in range(len(self.doc)):
-            yield self[i]
+        super().__init__(doc)
 
 
 def _case_ok(tokens: list[Token], case: str) -> bool:
@@ -348,7 +330,7 @@ class _Builder:
             arr = doc.to_array(["IDX", "LENGTH", "HEAD", "SENT_START"]).astype("int64").tolist()
         else:
             arr = []
-        text = doc.text
+        text = doc_text(doc)  # Doc.text joins every token on each access; this is built once per doc
         self.texts = [text[idx : idx + length] for idx, length, _, _ in arr]
         keys = ["" if t.isspace() else t.lower().replace("\u2019", "'").replace("\u2018", "'") for t in self.texts]
         self.heads = [i + row[2] for i, row in enumerate(arr)]

@@ -65,6 +65,7 @@ from . import dictionaries as _dictionaries
 from . import places as _places
 from . import times as _times
 from .models import Actor, ActorRef, Event
+from .nlp import doc_text
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +135,15 @@ def _lexicon_hashes() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         return np.array(sorted({hash_string(k) for k in keys}), dtype=np.uint64)
 
     return arr(lex.verbs), arr(lex.nouns), arr(lex.frames)
+
+
+def _member(values: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """``np.isin(values, table)`` for a sorted ``table``: a binary search per value (np.isin
+    sorts both arrays on every call, which costs more than the search)."""
+    if not len(table):
+        return np.zeros(len(values), dtype=bool)
+    at = np.searchsorted(table, values)
+    return table[np.minimum(at, len(table) - 1)] == values
 
 
 @lru_cache(maxsize=1)
@@ -291,7 +301,7 @@ class _Tree:
 class _Coder(_Tree):
     def __init__(self, doc: Doc, index, lex: cameo.Lexicon):
         super().__init__(doc)
-        self.text = doc.text  # Doc.text joins every token on each access
+        self.text = doc_text(doc)  # Doc.text joins every token on each access; this is built once per doc
         self.index = index
         self.lex = lex
         self.tok_actor: list[Optional[Actor]] = [None] * len(doc)
@@ -337,9 +347,9 @@ class _Coder(_Tree):
             self.verb_idx = self.noun_idx = self.frame_idx = []
             return
         lemma, lower, pos = arr[:, 0], arr[:, 1], arr[:, 2]
-        verbish = np.isin(pos, [VERB, AUX])
-        known = np.isin(lemma, verbs)
-        hits = set(np.nonzero(known & (verbish | np.isin(lemma, _adjective_hashes())))[0].tolist())
+        verbish = (pos == VERB) | (pos == AUX)
+        known = _member(lemma, verbs)
+        hits = set(np.nonzero(known & (verbish | _member(lemma, _adjective_hashes())))[0].tolist())
         strings = self.doc.vocab.strings
         for i in np.nonzero(verbish & ~known)[0].tolist():
             # the tagger's lemma is occasionally wrong ("staged" -> "stag"): try the form
@@ -356,9 +366,9 @@ class _Coder(_Tree):
             ):
                 hits.add(i)
         self.verb_idx = sorted(hits)
-        nounish = np.isin(pos, [NOUN, PROPN])
-        self.noun_idx = np.nonzero(nounish & (np.isin(lemma, nouns) | np.isin(lower, nouns)))[0].tolist()
-        self.frame_idx = np.nonzero(np.isin(pos, [VERB, AUX, ADJ]) & np.isin(lemma, frames))[0].tolist()
+        nounish = (pos == NOUN) | (pos == PROPN)
+        self.noun_idx = np.nonzero(nounish & (_member(lemma, nouns) | _member(lower, nouns)))[0].tolist()
+        self.frame_idx = np.nonzero(((pos == VERB) | (pos == AUX) | (pos == ADJ)) & _member(lemma, frames))[0].tolist()
 
     def sent_of(self, tok: Token) -> Span:
         return self.sents[self._sent_index[tok.i]]

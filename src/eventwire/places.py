@@ -30,6 +30,7 @@ from collections import Counter
 from functools import lru_cache
 from typing import Optional
 
+from spacy.attrs import IDX, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -97,8 +98,12 @@ class _Tokens:
 
     def __init__(self, doc: Doc, text: str):
         self.text = text  # doc.text, which spaCy rebuilds on each access
-        self.words = [t.text for t in doc]
-        self.starts = [t.idx for t in doc]
+        if len(doc):
+            strings = doc.vocab.strings
+            orths, self.starts = doc.to_array([ORTH, IDX]).T.tolist()
+            self.words = [strings[o] for o in orths]
+        else:
+            self.words, self.starts = [], []
         self.ends = [s + len(w) for s, w in zip(self.starts, self.words)]
         self.lowers = [w.lower() for w in self.words]
         self.skip = [not w or not w[0].isalnum() or w.isspace() for w in self.words]
@@ -213,15 +218,16 @@ def _collect(doc: Doc, text: str, gaz: Gazetteer, rules: PlaceRules) -> list[_Me
             for k in range(span.start, span.end):
                 taken[k] = True
 
+    ents = doc.ents  # spaCy builds the Spans anew on each access
     label_of: list[Optional[Span]] = [None] * len(doc)
-    for ent in doc.ents:
+    for ent in ents:
         for k in range(ent.start, ent.end):
             label_of[k] = ent
     # Words of people's full names ("Marco Rubio"): a lone "Rubio" is then the person.
-    person_words = {t.lower_ for ent in doc.ents if ent.label_ == "PERSON" and len(ent) > 1 for t in ent}
+    person_words = {t.lower_ for ent in ents if ent.label_ == "PERSON" and len(ent) > 1 for t in ent}
 
     # Entities spaCy labels as places: the longest gazetteer names inside them.
-    for ent in doc.ents:
+    for ent in ents:
         if ent.label_ not in rules.place_labels:
             continue
         found = []

@@ -57,7 +57,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Optional
 
+import numpy
+
+from spacy.attrs import ENT_TYPE, IDX, IS_PUNCT, IS_SPACE, IS_TITLE, LEMMA, LOWER, POS
 from spacy.language import Language
+from spacy.symbols import PROPN, VERB
 from spacy.tokens import Doc, Span, Token
 
 from . import docext  # noqa: F401
@@ -329,10 +333,17 @@ class _Found:
 class _QuoteFinder:
     def __init__(self, doc: Doc, cues: Cues):
         self.doc = doc
+        # Memos of pure helpers (their inputs are fixed once the finder is built)
+        self._memo_kind: dict = {}
+        self._memo_np: dict = {}
+        self._memo_namelike: dict = {}
+        self._memo_clean: dict = {}
         self.text = doc_text(doc)
         self.cues = cues
         self.index = doc._.actor_index
         self.sents = list(doc.sents)
+        self.ents = doc.ents  # spaCy builds the tuple of Spans anew on each access
+        self._columns()
         self.paras = paragraphs(self.text)
         self.para_starts = [p[0] for p in self.paras]
         body = doc._.body_start or 0
@@ -377,19 +388,27 @@ class _QuoteFinder:
     def _person_mentions(self) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
         """Token ranges naming people: PERSON entities, and (second list) runs of
         capitalised proper nouns in the body the tagger left unlabelled."""
-        ents = [(e.start, e.end) for e in self.doc.ents if e.label_ == "PERSON"]
+        ents = [(e.start, e.end) for e in self.ents if e.label_ == "PERSON"]
         taken = {i for s, e in ents for i in range(s, e)}
         body = self.doc._.body_start or 0
         runs = []
-        run: list[Token] = []
-        for t in list(self.doc) + [None]:
-            if t is not None and t.pos_ == "PROPN" and t.ent_type_ == "" and t.is_title and t.i not in taken and t.idx >= body:
-                run.append(t)
-                continue
-            words = self._clean_name(run) if run else []
+        if len(self.doc):
+            a = self._array
+            mask = (a[:, 4] == PROPN) & (a[:, 5] == 0) & (a[:, 6] != 0) & (a[:, 7] >= body)
+            qualified = [i for i in numpy.flatnonzero(mask).tolist() if i not in taken]
+        else:
+            qualified = []
+        # runs of consecutive qualified tokens
+        n = 0
+        while n < len(qualified):
+            m = n + 1
+            while m < len(qualified) and qualified[m] == qualified[m - 1] + 1:
+                m += 1
+            run = [self.doc[i] for i in qualified[n:m]]
+            n = m
+            words = self._clean_name(run)
             if 2 <= len(words) <= 4 and not any(w.lower() in self.cues.institution_heads or w.lower() in self.cues.role_nouns for w in words):
                 runs.append((run[0].i, run[-1].i + 1))
-            run = []
         return ents, runs
 
     def _name_table(self) -> dict[str, str]:
@@ -423,14 +442,14 @@ class _QuoteFinder:
 
     def _acronyms(self) -> dict[str, str]:
         out = {}
-        for ent in self.doc.ents:
+        for ent in self.ents:
             if ent.label_ in ("ORG", "NORP", "GPE") and len(ent) >= 2:
                 words = [t.text for t in ent if t.is_alpha and t.lower_ not in ("the", "of", "for", "and")]
                 if len(words) >= 2:
                     out["".join(w[0] for w in words).upper()] = " ".join(t.text for t in ent if t.lower_ != "the")
         return out
 
-    def _clean_name(self, span) -> list[str]:
+    def _clean_name_uncached(self, span) -> list[str]:
         tokens = [t for t in span if not t.is_punct]
         # "Telling Jeb Bush": an entity that starts with a word that is no name
         while len(tokens) > 1 and tokens[0].pos_ not in ("PROPN", "NOUN") and tokens[0].ent_iob_ != "I":
@@ -483,13 +502,43 @@ class _QuoteFinder:
                 best = None
         return best if best and len(best) >= len(name) else name
 
+    def _kind_of(self, np: Span) -> str:
+        key = (np.start, np.end)
+        kind = self._memo_kind.get(key)
+        if kind is None:
+            kind = self._memo_kind[key] = self._kind_of_uncached(np)
+        return kind
+
+    def _np(self, head) -> Optional[Span]:
+        if head is None or isinstance(head, Span):
+            return head
+        key = head.i
+        if key not in self._memo_np:
+            self._memo_np[key] = self._np_uncached(head)
+        return self._memo_np[key]
+
+    def _is_namelike(self, t: Token) -> bool:
+        key = t.i
+        found = self._memo_namelike.get(key)
+        if found is None:
+            found = self._memo_namelike[key] = self._is_namelike_uncached(t)
+        return found
+
+    def _clean_name(self, span) -> list[str]:
+        key = (span.start, span.end) if isinstance(span, Span) else tuple(t.i for t in span)
+        words = self._memo_clean.get(key)
+        if words is None:
+            words = self._memo_clean[key] = self._clean_name_uncached(span)
+        return list(words)
+
     # -- cues with a complement: indirect and mixed quotes ------------------
 
     def run(self) -> list[Quote]:
         found: list[_Found] = []
         claimed: dict[int, _Found] = {}  # region.open -> the direct attribution found for it
-        for token in self.doc:
-            if token.is_punct or token.is_space or self.in_region(token):
+        for i in self._candidates():
+            token = self.doc[i]
+            if self.in_region(token):
                 continue
             if self.cues.is_cue(token) and token.pos_ in ("VERB", "AUX"):
                 before = len(found)
@@ -503,6 +552,38 @@ class _QuoteFinder:
         self._headline_colon(found, claimed)
         self._attribute_regions(found, claimed)
         return self._finish(found)
+
+    def _columns(self) -> None:
+        """Token attributes as plain lists, read once from the token arrays: a spaCy
+        Token is built on every ``doc[i]`` and every attribute is a string lookup."""
+        doc = self.doc
+        strings = doc.vocab.strings
+        if len(doc):
+            self._array = array = doc.to_array([IS_PUNCT, IS_SPACE, LEMMA, LOWER, POS, ENT_TYPE, IS_TITLE, IDX])
+            lemma_ids = array[:, 2].tolist()
+            lemma_of = {h: strings[h].lower() for h in set(lemma_ids)}
+            self._lemma = [lemma_of[h] for h in lemma_ids]  # token.lemma_.lower()
+            self._pos = array[:, 4].tolist()
+            self._idx = array[:, 7].tolist()
+        else:
+            self._array, self._lemma, self._pos, self._idx = None, [], [], []
+        self._sent_start = [0] * len(doc)  # token.sent.start
+        for sent in self.sents:
+            for i in range(sent.start, sent.end):
+                self._sent_start[i] = sent.start
+
+    def _candidates(self) -> list[int]:
+        """Indices of the tokens :meth:`run` looks at: not punctuation or space, with a
+        cue or mixed-verb lemma, or "according" (no spaCy Token for the other words)."""
+        cues = self.cues
+        wanted = cues.reporting | cues.direct_only | frozenset(cues.prepositional) | cues.mixed
+        according = self.doc.vocab.strings["according"]
+        if not len(self.doc):
+            return []
+        a = self._array
+        words = ((a[:, 0] == 0) & (a[:, 1] == 0)).tolist()
+        lemmas = self._lemma
+        return [i for i, low in enumerate(a[:, 3].tolist()) if words[i] and (lemmas[i] in wanted or low == according)]
 
     def _headline_colon(self, found: list, claimed: dict) -> None:
         """'EU's Borrell: cutting aid would be 'a mistake'': a headline's speaker and words."""
@@ -569,14 +650,15 @@ class _QuoteFinder:
 
     def _content_span(self, head: Token) -> Optional[tuple[int, int]]:
         skip: set[int] = set()
-        for t in head.subtree:
+        subtree = list(head.subtree)
+        for t in subtree:
             # "... and warned that ...": a second cue's clause is its own quote
             second = t.dep_ == "conj" and t.head.i == head.i and head.tag_ == "VBG" and t.tag_ in ("VBD", "VBZ", "VBP")
             # "denied shelling the market and blamed the army": the finite verb goes with the cue
             if second or t.dep_ == "conj" and t.head.i != t.i and self.cues.is_cue(t) and t.tag_.startswith("VB"):
                 skip.update(x.i for x in t.subtree)
                 skip.update(c.i for c in t.head.children if c.dep_ == "cc" and c.i < t.i)
-        tokens = [t for t in head.subtree if t.i not in skip]
+        tokens = [t for t in subtree if t.i not in skip] if skip else subtree
         if skip:
             # keep the contiguous stretch that holds the head
             stretch = [t for t in tokens if t.i <= head.i]
@@ -644,7 +726,7 @@ class _QuoteFinder:
 
     def _left_np(self, verb: Token) -> Optional[Token]:
         """A subject the parser left unattached: the name just before the verb."""
-        for t in reversed(self.doc[verb.sent.start : verb.i]):
+        for t in reversed(self.doc[self._sent_start[verb.i] : verb.i]):
             if t.is_punct or t.is_space or t.pos_ in ("ADV", "AUX", "PART"):
                 continue
             if (t.ent_type_ == "PERSON" or t.pos_ == "PROPN") and not self.in_region(t) and not self.in_dateline(t):
@@ -841,8 +923,10 @@ class _QuoteFinder:
         inner = self.doc.char_span(span[0], span[1], alignment_mode="expand")
         if inner is None:
             return False
-        for t in inner:
-            if t.lemma_.lower() in self.cues.core and t.pos_ == "VERB" and not self.in_region(t):
+        core, lemmas, pos, idx = self.cues.core, self._lemma, self._pos, self._idx
+        for i in range(inner.start, inner.end):
+            if lemmas[i] in core and pos[i] == VERB and self.region_at(idx[i]) is None:
+                t = self.doc[i]
                 if any(c.dep_ == "ccomp" for c in t.children) and any(c.dep_ in _SUBJ for c in t.children):
                     return True
         return False
@@ -1041,7 +1125,7 @@ class _QuoteFinder:
 
     # -- speakers -------------------------------------------------------------
 
-    def _np(self, head) -> Optional[Span]:
+    def _np_uncached(self, head) -> Optional[Span]:
         """The mention of a speaker: its head and the words in front that name it."""
         if head is None or isinstance(head, Span):
             return head
@@ -1106,7 +1190,7 @@ class _QuoteFinder:
             return None
         return Speaker(name=sp.name, code=sp.code, actor=sp.actor, mention=np.text, mention_span=(np.start_char, np.end_char))
 
-    def _is_namelike(self, t: Token) -> bool:
+    def _is_namelike_uncached(self, t: Token) -> bool:
         if t.ent_type_ == "PERSON":
             return True
         if t.ent_type_ not in ("", "PERSON", "WORK_OF_ART", "FAC"):
@@ -1114,7 +1198,7 @@ class _QuoteFinder:
         lemma = t.lemma_.lower()
         if lemma in self.cues.institution_heads or lemma in self.cues.role_nouns or lemma in self.cues.honorifics:
             return t.lower_ in self.names
-        return t.pos_ == "PROPN" or (t.is_title and t.i != t.sent.start and t.pos_ == "NOUN") or t.lower_ in self.names
+        return t.pos_ == "PROPN" or (t.is_title and t.i != self._sent_start[t.i] and t.pos_ == "NOUN") or t.lower_ in self.names
 
     @staticmethod
     def _possessor(token: Token, np: Span) -> bool:
@@ -1131,7 +1215,7 @@ class _QuoteFinder:
     def _person_tokens(self, np: Span) -> list[Token]:
         return [t for t in np if t.ent_type_ == "PERSON" and not self._possessor(t, np)]
 
-    def _kind_of(self, np: Span) -> str:
+    def _kind_of_uncached(self, np: Span) -> str:
         """person | group | pronoun | role | generic, for a speaker mention."""
         head = np.root
         lemma = head.lemma_.lower()
@@ -1232,7 +1316,7 @@ class _QuoteFinder:
         root = np.root
         if root.ent_type_ != "ORG":
             return None
-        for ent in self.doc.ents:
+        for ent in self.ents:
             if ent.label_ == "ORG" and ent.start <= root.i < ent.end and len(ent) >= 3 and ent.end > np.end:
                 toks = [t for t in ent if not (t.i == ent.start and t.lower_ == "the")]
                 if any(t.lower_ in ("for", "of", "on") for t in toks):
@@ -1312,7 +1396,7 @@ class _QuoteFinder:
             if sent.start_char >= np.start_char:
                 break
             subj = self._clause_subject(sent)
-            if subj is not None and subj.i < np.start and subj.pos_ != "PRON" and not self.in_region(subj) and subj.sent.start != np.sent.start:
+            if subj is not None and subj.i < np.start and subj.pos_ != "PRON" and not self.in_region(subj) and self._sent_start[subj.i] != self._sent_start[np.start]:
                 best = subj
         if best is not None:
             sub = self._np(best)
@@ -1344,7 +1428,7 @@ class _QuoteFinder:
             ent = self.doc[s:e]
             if ent.start_char >= np.start_char:
                 continue
-            window = self.doc[max(ent.sent.start, ent.start - 6) : ent.start]
+            window = self.doc[max(self._sent_start[ent.start], ent.start - 6) : ent.start]
             context = {t.lemma_.lower() for t in window} | {t.lower_ for t in window} | {t.lower_ for t in ent}
             if ent.root.dep_ == "appos":
                 h = ent.root.head

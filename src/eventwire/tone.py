@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import numpy
+
+from spacy.attrs import IS_ALPHA, LEMMA, LOWER, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -27,28 +30,47 @@ def lexicon() -> tuple[frozenset[str], frozenset[str]]:
 
 def score_doc(doc: Doc) -> Tone:
     positive_words, negative_words = lexicon()
-    words = pos = neg = 0
-    for token in doc:
-        if not token.is_alpha:
-            continue
-        words += 1
-        lemma = token.lemma_.lower()
-        low = token.lower_
+    if not len(doc):
+        return Tone(0.0, 0.0, 0.0)
+    # Token arrays, not a spaCy Token per word (which costs more than the scoring): only
+    # the words whose form or lemma could be in the lexicon are looked at one by one.
+    strings = doc.vocab.strings
+    rows = doc.to_array([IS_ALPHA, LOWER, LEMMA, SENT_START])
+    alpha = rows[:, 0] != 0
+    words = int(alpha.sum())
+    if not words:
+        return Tone(0.0, 0.0, 0.0)
+    lowers = rows[:, 1]
+    lemmas = rows[:, 2]
+    lexicon_words = positive_words | negative_words
+    keep_low = [h for h in numpy.unique(lowers[alpha]).tolist() if strings[h] in lexicon_words]
+    keep_lemma = [h for h in numpy.unique(lemmas[alpha]).tolist() if strings[h].lower() in lexicon_words]
+    hits = numpy.flatnonzero(alpha & (numpy.isin(lowers, keep_low) | numpy.isin(lemmas, keep_lemma)))
+    pos = neg = 0
+    starts = rows[:, 3].tolist() if len(hits) and doc.has_annotation("SENT_START") else None
+    for i in hits.tolist():
+        low = strings[int(lowers[i])]
+        lemma = strings[int(lemmas[i])].lower()
         side = 1 if (low in positive_words or lemma in positive_words) else -1 if (low in negative_words or lemma in negative_words) else 0
         if not side:
             continue
-        window = doc[max(token.i - 3, token.sent.start) : token.i]
-        if any(t.lower_ in NEGATORS for t in window):
+        start = max(i - 3, _sent_start(starts, i) if starts is not None else doc[i].sent.start)
+        if any(strings[h] in NEGATORS for h in lowers[start:i].tolist()):
             side = -side
         if side > 0:
             pos += 1
         else:
             neg += 1
-    if not words:
-        return Tone(0.0, 0.0, 0.0)
     p = 100.0 * pos / words
     n = 100.0 * neg / words
     return Tone(round(p - n, 3), round(p, 3), round(n, 3))
+
+
+def _sent_start(starts: list, i: int) -> int:
+    """``doc[i].sent.start`` from the SENT_START column (as spaCy finds it)."""
+    while starts[i] != 1 and i > 0:
+        i -= 1
+    return i
 
 
 @Language.component("eventwire_tone", assigns=["doc._.tone"])
