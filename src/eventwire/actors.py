@@ -46,7 +46,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from . import docext  # noqa: F401
-from .dictionaries import Dictionaries, Entry, Person, Role, load_dictionaries, norm_key, split_code
+from .dictionaries import Dictionaries, Entry, Person, Role, case_ok, load_dictionaries, norm_key, split_code
 from .models import Actor, ActorRef
 from .nlp import doc_text
 
@@ -243,17 +243,6 @@ class _Tokens(list):
         super().__init__(doc)
 
 
-def _case_ok(tokens: list[Token], case: str) -> bool:
-    words = [t.text for t in tokens if any(c.isalpha() for c in t.text)]
-    if not words:
-        return False
-    if case == "upper":
-        return all(w.upper() == w for w in words)
-    if case == "exact":
-        return all(w[0].isupper() or w.lower() in ("of", "the", "and", "for", "de", "al", "d'") for w in words)
-    return any(c.isupper() for w in words for c in w)
-
-
 def _inside_longer_name(toks: "_Tokens", start: int, end: int, case: str) -> bool:
     """A multi-word exact-case name that is the tail of a longer proper name ("the Ta'ang
     National Liberation Army" is not Colombia's National Liberation Army)."""
@@ -286,7 +275,7 @@ def _scan(toks: "_Tokens", keys: list[str], table: dict, prefixes: set, check_ca
             if s not in prefixes:
                 break
             hit = table.get(s)
-            if hit is not None and (not check_case or _case_ok(toks[i : j + 1], hit.case)):
+            if hit is not None and (not check_case or case_ok([t.text for t in toks[i : j + 1]], hit.case)):
                 best = (j + 1, hit)
         if best is None or check_case and _inside_longer_name(toks, i, best[0], best[1].case):
             i += 1

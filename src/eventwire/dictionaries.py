@@ -749,3 +749,16 @@ __all__ = [
     "load_dictionaries",
     "norm_key",
 ]
+
+
+def case_ok(words: list[str], case: str) -> bool:
+    """Whether the words of a text match an entry's case rule: ``upper`` needs every word
+    in capitals, ``exact`` every content word capitalised, anything else one capital."""
+    words = [w for w in words if any(c.isalpha() for c in w)]
+    if not words:
+        return False
+    if case == "upper":
+        return all(w.upper() == w for w in words)
+    if case == "exact":
+        return all(w[0].isupper() or w.lower() in ("of", "the", "and", "for", "de", "al", "d'") for w in words)
+    return any(c.isupper() for w in words for c in w)

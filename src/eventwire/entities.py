@@ -38,7 +38,7 @@ from spacy.attrs import IDX, IS_SPACE, LEMMA, LOWER, ORTH, SPACY, TAG
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .dictionaries import Dictionaries, load_dictionaries, norm_key
+from .dictionaries import Dictionaries, case_ok, load_dictionaries, norm_key
 from .gazetteer import load_gazetteer, name_key
 from .lexicon import load_yaml
 from .nlp import doc_text
@@ -99,18 +99,6 @@ def entity_rules() -> EntityRules:
         currency_symbols=frozenset(str(v) for v in data["currency_symbols"]),
         time_words=_words(data["time_words"]),
     )
-
-
-def _case_ok(words: list[str], case: str) -> bool:
-    """The dictionaries' case rule for a phrase (as in the actors stage)."""
-    words = [w for w in words if any(c.isalpha() for c in w)]
-    if not words:
-        return False
-    if case == "upper":
-        return all(w.upper() == w for w in words)
-    if case == "exact":
-        return all(w[0].isupper() or w.lower() in ("of", "the", "and", "for", "de", "al", "d'") for w in words)
-    return any(c.isupper() for w in words for c in w)
 
 
 class EntityRecognizer:
@@ -206,7 +194,7 @@ class _Finder:
                 if s not in dic.prefixes:
                     break
                 hit = dic.phrases.get(s)
-                if hit is not None and _case_ok(self.text[i : j + 1], hit.case):
+                if hit is not None and case_ok(self.text[i : j + 1], hit.case):
                     best = (j + 1, hit)
             if best is None:
                 i += 1

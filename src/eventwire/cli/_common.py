@@ -40,3 +40,15 @@ def report_bad(exc: Exception) -> None:
 
 def stdout_is_terminal() -> bool:
     return sys.stdout.isatty()
+
+
+def profile_option(f):
+    from ..nlp import PROFILES
+
+    return click.option(
+        "--profile",
+        type=click.Choice(list(PROFILES)),
+        envvar="EVENTWIRE_PROFILE",
+        help="Pipeline profile: accurate (spaCy's statistical NER; the default) or fast "
+        "(rule-based entities instead of the NER: faster, somewhat less accurate).",
+    )(f)

@@ -9,17 +9,7 @@ import click
 
 from ..errors import BadRecord, EventwireError
 from ..sources import read_paths
-from ._common import model_option, published_option, report_bad, stdout_is_terminal
-
-
-def profile_option(f):
-    return click.option(
-        "--profile",
-        type=click.Choice(["accurate", "fast"]),
-        envvar="EVENTWIRE_PROFILE",
-        help="Pipeline profile: accurate (spaCy's statistical NER; the default) or fast "
-        "(rule-based entities instead of the NER: faster, somewhat less accurate).",
-    )(f)
+from ._common import model_option, profile_option, published_option, report_bad, stdout_is_terminal
 
 
 def _articles(paths, published, counts):

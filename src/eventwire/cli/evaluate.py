@@ -8,8 +8,7 @@ import json
 import click
 
 from ..errors import EventwireError
-from ._common import model_option
-from .analyze import profile_option
+from ._common import model_option, profile_option
 
 
 @click.command()

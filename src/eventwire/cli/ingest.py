@@ -8,7 +8,7 @@ import sys
 import click
 
 from ..errors import EventwireError
-from ._common import model_option, published_option, report_bad
+from ._common import model_option, profile_option, published_option, report_bad
 
 
 def db_option(f):
@@ -24,16 +24,6 @@ def scale_options(f):
     return f
 
 
-def ingest_profile_option(f):
-    return click.option(
-        "--profile",
-        type=click.Choice(["accurate", "fast"]),
-        envvar="EVENTWIRE_PROFILE",
-        help="Pipeline profile of the analysers: accurate (the default) or fast (rule-based "
-        "entities instead of spaCy's NER: faster, somewhat less accurate).",
-    )(f)
-
-
 def quiet_option(f):
     return click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")(f)
 
@@ -44,7 +34,7 @@ def quiet_option(f):
 @published_option
 @scale_options
 @model_option
-@ingest_profile_option
+@profile_option
 @click.option("--batch-size", default=16, show_default=True, help="Articles per analysis batch (spaCy's nlp.pipe).")
 @click.option(
     "--task-size", type=click.IntRange(min=1), metavar="N",
