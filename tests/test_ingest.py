@@ -227,6 +227,22 @@ def test_dask_two_workers_identical_to_single_process(tmp_path):
     assert table_counts(one) == table_counts(two)
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("caller_value", [None, "131072"])
+def test_dask_workers_keep_glibc_adaptive_trimming(monkeypatch, caller_value):
+    """Dask's default MALLOC_TRIM_THRESHOLD_=65536 makes the parse ~20% slower: the
+    workers a DaskRunner starts go without it, unless the caller's environment sets it."""
+    import os
+
+    if caller_value is None:
+        monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
+    else:
+        monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", caller_value)
+    with DaskRunner(workers=1) as runner:
+        seen = runner.client.submit(os.environ.get, "MALLOC_TRIM_THRESHOLD_", pure=False).result()
+    assert seen == caller_value
+
+
 def test_dask_runner_needs_one_of_address_or_workers():
     with pytest.raises(ValueError):
         DaskRunner()
