@@ -40,6 +40,13 @@
    each kind, N of each, one at a time, with a fresh query string each (no cache hits;
    needs psutil; its resolution is the 10 ms clock tick over N requests).
 
+The server answers the dashboard's default views (``eventwire.api.app.WARM_TARGETS``:
+the default ties, the actor list, the network, the first pages of articles and
+quotes) before it reports healthy, as it does for any user; of the mix, the
+``network`` and ``ties_default`` requests hit those answers. Everything else starts
+cold. A store built by an older eventwire is migrated when it is opened here (the
+build step opens it for writing), so the schema's summaries are there.
+
 The load generator runs on the same machine as the server: on a 2-core machine every
 core it uses is taken from the server. Results and what they mean: BENCHMARKS.md,
 "API under load".

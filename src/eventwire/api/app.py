@@ -7,13 +7,16 @@ uvicorn. Endpoints are thin: each parses its parameters and calls one function o
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import dataclasses
 import logging
 import os
+import time
 from importlib import resources
 from typing import Any, Callable, Optional
 
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
@@ -23,7 +26,16 @@ from fastapi.staticfiles import StaticFiles
 from .. import __version__
 from ..errors import StoreError
 from ..store import open_store
-from .deps import GenerationWatch, LazyAnalyzer, ResponseCache, ResponseCacheMiddleware, SharedAnswers, StorePool, Writer
+from .deps import (
+    REFRESH,
+    GenerationWatch,
+    LazyAnalyzer,
+    ResponseCache,
+    ResponseCacheMiddleware,
+    SharedAnswers,
+    StorePool,
+    Writer,
+)
 from .errors import install_handlers
 from .routes import analyze, router
 from .security import BodyLimitMiddleware, SecurityHeadersMiddleware
@@ -42,7 +54,8 @@ what, each record traceable to its sentence.
 * Errors are `{"error": {"code": "...", "message": "..."}}`.
 * Read answers are reused while the store is unchanged, for `eventwire serve
   --cache-seconds` at most (header `X-Cache: hit|miss`); any write to the store,
-  through the API or not, makes them stale (checked every half second).
+  through the API or not, makes them stale (checked every half second). The
+  dashboard's default views are answered at start-up and again after writes.
 * Actors are codes (`RUS` matches RUS, RUSGOV, RUSMIL ...; `RUSGOV` that code and
   its sub-codes) or names (`Putin`).
 """
@@ -72,6 +85,70 @@ def _ensure_store(url: str) -> None:
         open_store(url).close()
 
 
+# The dashboard's default views, as its pages ask for them (path, query string):
+# answered at start-up and again after every write to the store (see ``warm``).
+WARM_TARGETS = (
+    ("/api/ties", ""),  # the most active pair
+    ("/api/ties", "interval=week&top=0"),  # the ties page
+    ("/api/actors", "limit=500"),
+    ("/api/network", ""),
+    ("/api/network", "limit=40"),
+    ("/api/summary", ""),
+    ("/api/articles", "limit=50&offset=0"),
+    ("/api/quotes", "limit=50&offset=0"),
+)
+
+
+async def warm(app: Any, targets=WARM_TARGETS, *, refresh: bool = False) -> int:
+    """Answer ``targets`` through the app (its answer cache keeps them); with
+    ``refresh``, compute them again even when cached. Failures are logged, never
+    raised. Returns the number answered with status 200."""
+    done = 0
+    for path, query in targets:
+        scope = {
+            "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
+            "path": path, "raw_path": path.encode(), "query_string": query.encode(), "root_path": "",
+            "headers": [(b"host", b"localhost"), (b"accept", b"application/json")],
+            "client": ("127.0.0.1", 0), "server": ("127.0.0.1", 0), REFRESH: refresh,
+        }
+        status: list[int] = []
+
+        async def receive() -> dict:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                status.append(message["status"])
+
+        try:
+            await app(scope, receive, send)
+        except Exception:  # a warm-up is only a head start: never fatal
+            log.warning("warming %s?%s failed", path, query, exc_info=True)
+            continue
+        done += status == [200]
+    return done
+
+
+async def keep_warm(app: Any, *, interval: float = 1.0, min_gap: float = 5.0) -> None:
+    """Warm the default views now, then again whenever the store's generation changes
+    (a write; at most every ``min_gap`` seconds, for a store being written
+    continuously) and before their answers expire (``cache_seconds``)."""
+    watch: GenerationWatch = app.state.generation
+    ttl = app.state.cache.ttl
+    last, at = None, float("-inf")
+    while True:
+        try:
+            generation = await anyio.to_thread.run_sync(watch.current)
+            now = time.monotonic()
+            if (generation != last and now - at >= min_gap) or now - at > 0.8 * ttl:
+                # The first round may find answers another worker made (shared cache).
+                await warm(app, refresh=last is not None)
+                last, at = generation, now
+        except Exception:
+            log.warning("warming the default views failed", exc_info=True)
+        await asyncio.sleep(interval)
+
+
 def create_app(
     settings: ApiSettings,
     *,
@@ -84,7 +161,16 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
+        anyio.to_thread.current_default_thread_limiter().total_tokens = max(1, settings.threads)
+        warmer = None
+        if settings.warm and settings.cache_seconds > 0:
+            await warm(app)  # before the first request: no client waits for the defaults
+            warmer = asyncio.create_task(keep_warm(app))
         yield
+        if warmer is not None:
+            warmer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await warmer
         pool.close()
         writer.close()
         if app.state.cache.shared is not None:

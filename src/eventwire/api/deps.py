@@ -237,6 +237,10 @@ class SharedAnswers:
                     "CREATE TABLE IF NOT EXISTS answers (key TEXT PRIMARY KEY, generation TEXT NOT NULL,"
                     " stored REAL NOT NULL, status INTEGER NOT NULL, headers TEXT NOT NULL, body BLOB NOT NULL)"
                 )
+                conn.execute(  # who is computing which answer (see claim)
+                    "CREATE TABLE IF NOT EXISTS pending (key TEXT PRIMARY KEY, generation TEXT NOT NULL,"
+                    " since REAL NOT NULL)"
+                )
                 conn.execute("PRAGMA busy_timeout=0")
             except sqlite3.Error:
                 if conn is not None:
@@ -294,6 +298,34 @@ class SharedAnswers:
         except sqlite3.Error:
             log.debug("shared answer cache not written", exc_info=True)
 
+    def claim(self, key: Any, generation: Any, stale: float = 10.0) -> bool:
+        """Take the computing of ``key`` at ``generation`` for this worker: False when
+        another worker is computing it (claimed less than ``stale`` seconds ago), so
+        this one can wait for its answer instead of computing it too. Any error: True."""
+        if not isinstance(generation, int):
+            return True
+        now = time.time()
+        try:
+            with self._lock:
+                cur = self._connection().execute(
+                    "INSERT INTO pending (key, generation, since) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE"
+                    " SET generation = excluded.generation, since = excluded.since"
+                    " WHERE pending.generation != excluded.generation OR pending.since < ?",
+                    (self._key(key), str(generation), now, now - stale),
+                )
+                return cur.rowcount > 0
+        except sqlite3.Error:
+            log.debug("shared answer cache: no claim", exc_info=True)
+            return True
+
+    def release(self, key: Any) -> None:
+        """The computing of ``key`` is over (its answer stored, or none to store)."""
+        try:
+            with self._lock:
+                self._connection().execute("DELETE FROM pending WHERE key = ?", (self._key(key),))
+        except sqlite3.Error:
+            log.debug("shared answer cache: claim not released", exc_info=True)
+
     def close(self) -> None:
         with self._lock:
             if self._conn is not None:
@@ -334,6 +366,8 @@ class GenerationWatch:
 
 
 _CACHED_PREFIX = "/api/"
+# A scope key: compute and store the answer even if one is cached.
+REFRESH = "eventwire.refresh"
 _NOT_CACHED = ("/api/health",)
 
 
@@ -344,12 +378,16 @@ class ResponseCacheMiddleware:
     ``Accept`` header; only 200 answers are kept, with the store generation they were
     computed at (``generation()``), and reused only at that generation. Answers carry ``X-Cache: hit|miss``.
     Identical requests that arrive while the first is being answered wait for it
-    instead of running the same query again.
+    instead of running the same query again: in this worker, and with a shared
+    cache (several workers) in the others too, for ``wait`` seconds at most (a
+    claim in :class:`SharedAnswers`).
     """
 
-    def __init__(self, app, cache: ResponseCache, generation: Optional[Callable[[], Any]] = None):
+    def __init__(self, app, cache: ResponseCache, generation: Optional[Callable[[], Any]] = None,
+                 wait: float = 5.0):
         self.app = app
         self.cache = cache
+        self.wait = wait
         self.generation = generation or (lambda: None)
         self._inflight: dict[Any, asyncio.Future] = {}
 
@@ -365,7 +403,8 @@ class ResponseCacheMiddleware:
         if pending is not None:
             await asyncio.shield(pending)
         generation = self.generation()
-        hit = self.cache.get(key, generation)
+        # A refresh (the app's own warming, see app.warm) computes the answer again.
+        hit = None if scope.get(REFRESH) else self.cache.get(key, generation)
         if hit is not None:
             status, headers, body = hit
             await send({"type": "http.response.start", "status": status, "headers": [*headers, (b"x-cache", b"hit")]})
@@ -374,6 +413,28 @@ class ResponseCacheMiddleware:
         leader = pending is None
         if leader:
             self._inflight[key] = asyncio.get_running_loop().create_future()
+        shared = self.cache.shared
+        claimed = False
+        try:
+            if leader and shared is not None:
+                claimed = shared.claim(key, generation)
+                if not claimed:  # another worker is computing it: wait for its answer
+                    hit, claimed = await self._await_other_worker(key, generation)
+                    if hit is not None:
+                        status, headers, body = hit
+                        await send({"type": "http.response.start", "status": status,
+                                    "headers": [*headers, (b"x-cache", b"hit")]})
+                        await send({"type": "http.response.body", "body": body})
+                        return
+            await self._compute(key, generation, scope, receive, send)
+        finally:
+            if claimed:
+                shared.release(key)
+            if leader:
+                self._inflight.pop(key).set_result(None)
+
+    async def _compute(self, key: Any, generation: Any, scope, receive, send) -> None:
+        """Run the app and keep its answer (a 200) at ``generation``."""
         start: dict = {}
         chunks: list[bytes] = []
 
@@ -388,8 +449,27 @@ class ResponseCacheMiddleware:
                     self.cache.put(key, (200, list(start.get("headers", ())), body), generation, len(body))
             await send(message)
 
-        try:
-            await self.app(scope, receive, capture)
-        finally:
-            if leader:
-                self._inflight.pop(key).set_result(None)
+        await self.app(scope, receive, capture)
+
+    async def _await_other_worker(self, key: Any, generation: Any) -> tuple[Any, bool]:
+        """``(answer, False)`` once the answer another worker is computing is in the
+        shared cache; ``(None, True)`` when that worker gave up its claim without an
+        answer (an error answer) and this one took it; ``(None, False)`` after
+        ``self.wait`` seconds."""
+        shared = self.cache.shared
+        deadline = time.monotonic() + self.wait
+        delay = 0.002
+        while time.monotonic() < deadline:
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 0.02)
+            hit = self.cache.get(key, generation)
+            if hit is not None:
+                return hit, False
+            if shared.claim(key, generation):  # released: answered just now, or not at all
+                hit = self.cache.get(key, generation)
+                if hit is not None:
+                    shared.release(key)
+                    return hit, False
+                return None, True
+        return None, False
+        return None

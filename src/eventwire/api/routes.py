@@ -352,8 +352,8 @@ def network(
 
 
 def _default_pair(store) -> tuple[Optional[str], Optional[str]]:
-    top = queries.top_relations(store, limit=1)
-    return (top[0]["a"], top[0]["b"]) if top else (None, None)
+    pair = queries.most_active_pair(store)
+    return pair if pair is not None else (None, None)
 
 
 @router.get("/ties", tags=["ties"], summary="Cooperation and conflict between two actors, per week or day")

@@ -24,6 +24,13 @@ class ApiSettings:
     cache_seconds: float = 5.0
     # A file the worker processes share their answers through (``eventwire serve --workers N``).
     shared_cache: Optional[str] = None
+    # Answer the dashboard's default views at start-up and again after each write
+    # (see ``app.WARM_TARGETS``), so that no client waits for them.
+    warm: bool = True
+    # Requests computed at once per worker (the thread pool of the synchronous
+    # endpoints): more threads only contend for the GIL with the event loop, which
+    # serves the cached answers.
+    threads: int = 8
 
     def to_json(self) -> str:
         """Everything but the token (which stays in its environment variable)."""

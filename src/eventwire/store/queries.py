@@ -484,14 +484,27 @@ def list_quotes(
     return Page([quote_item(r) for r in rows], int(total or 0), limit, int(offset))
 
 
-def _search_quotes_sqlite(db, match: str, include_duplicates: bool, limit: int, offset: int) -> Page:
+# Full-text search ranks (bm25) at most this many matches: the most recently stored
+# ones. Ranking costs about 3 us per match, so a common word over a large store would
+# otherwise cost every search the ranking of thousands of quotes.
+RANK_WINDOW = 500
+
+
+def _search_quotes_sqlite(db, match: str, include_duplicates: bool, limit: int, offset: int,
+                          rank_window: Optional[int] = None) -> Page:
     """:func:`list_quotes` for a full-text search alone, on SQLite: the same page, found cheaper.
 
     The ranking is done on the FTS5 index alone (row ids and ``rank``); only the
     quotes of the page are read with their articles. The quotes that the duplicate
     rule leaves out (a near-duplicate article's quote that its original has too) are
     found first, from the near-duplicate articles, and left out of the ranking.
+
+    When more than ``rank_window`` (default :data:`RANK_WINDOW`) quotes match, the
+    ``rank_window`` most recently stored matches (highest ids) come first, best
+    match first, then the older matches, newest first: the same order as before
+    for a search with fewer matches, a bounded cost for a common word.
     """
+    window = RANK_WINDOW if rank_window is None else max(1, int(rank_window))
     hidden: list[int] = []
     if not include_duplicates:
         hidden = [r["id"] for r in db.query(
@@ -505,11 +518,21 @@ def _search_quotes_sqlite(db, match: str, include_duplicates: bool, limit: int, 
     if hidden:
         keep = " AND rowid NOT IN (SELECT value FROM json_each(?))"
         params.append(json.dumps(hidden))
-    ranked = db.query(
-        f"SELECT rowid AS qid FROM quotes_fts WHERE quotes_fts MATCH ?{keep} ORDER BY rank, rowid DESC LIMIT ? OFFSET ?",
-        params + [limit, offset],
-    )
     total = int(db.scalar("SELECT COUNT(*) AS n FROM quotes_fts WHERE quotes_fts MATCH ?", [match]) or 0) - len(hidden)
+    base = f"SELECT rowid AS qid FROM quotes_fts WHERE quotes_fts MATCH ?{keep}"
+    if total <= window:
+        ranked = db.query(f"{base} ORDER BY rank, rowid DESC LIMIT ? OFFSET ?", params + [limit, offset])
+    else:
+        # The lowest id of the window (a walk of the match list in id order, no ranking).
+        floor = db.scalar(f"{base} ORDER BY rowid DESC LIMIT 1 OFFSET ?", params + [window - 1])
+        ranked = []
+        if offset < window:
+            ranked = db.query(f"{base} AND rowid >= ? ORDER BY rank, rowid DESC LIMIT ? OFFSET ?",
+                              params + [floor, min(limit, window - offset), offset])
+        rest = limit - len(ranked)
+        if rest > 0:
+            ranked += db.query(f"{base} AND rowid < ? ORDER BY rowid DESC LIMIT ? OFFSET ?",
+                               params + [floor, rest, max(0, offset - window)])
     ids = [r["qid"] for r in ranked]
     if not ids:
         return Page([], total, limit, offset)
@@ -773,6 +796,29 @@ def top_relations(
     return out[: _limit(limit)]
 
 
+def most_active_pair(store) -> Optional[tuple[str, str]]:
+    """The first pair of :func:`top_relations` (``(a, b)``, ``a < b``), or None: the
+    pairs are summed in SQL from ``relation_totals`` and only the busiest come back
+    (the dashboard's default ties pair, without reading every pair)."""
+    db = _db(store)
+    lo = "CASE WHEN source_key < target_key THEN source_key ELSE target_key END"
+    hi = "CASE WHEN source_key < target_key THEN target_key ELSE source_key END"
+    grouped = (
+        f"SELECT {lo} AS x, {hi} AS y, SUM(events) AS n FROM relation_totals"
+        " WHERE target_key <> '' AND source_key <> target_key GROUP BY x, y HAVING SUM(events) > 0"
+    )
+    # Every pair with the highest count (ties are broken in Python, as top_relations
+    # does: the database's collation need not be Python's order).
+    for limit in (16, None):
+        rows = db.query(f"{grouped} ORDER BY n DESC" + (f" LIMIT {limit}" if limit else ""))
+        if not rows:
+            return None
+        best = [r for r in rows if r["n"] == rows[0]["n"]]
+        if limit is None or len(best) < len(rows):
+            return min(tuple(sorted((r["x"], r["y"]))) for r in best)
+    return None
+
+
 def report(
     store, *, relations: int = 10, quotes: int = 10, since: Optional[str] = None, until: Optional[str] = None
 ) -> dict[str, Any]:
@@ -795,23 +841,30 @@ def report(
     }
 
 
+def actor_names(store, actor: str, limit: int = 10, *, direct: bool = False) -> list[dict[str, Any]]:
+    """The names and codes an actor (code or name) was stored under, most frequent
+    first, with their numbers of actor rows. Read from ``actor_names`` (the counts
+    ``Store.add`` keeps, migration 0010); ``direct`` groups the actors rows instead
+    (the same answer, for tests)."""
+    db = _db(store)
+    table, count = ("actors", "COUNT(*)") if direct else ("actor_names", "SUM(n)")
+    if is_code(actor):
+        code = actor.strip().upper()
+        where, params = "country = ? OR (code >= ? AND code < ?)", [code, code, prefix_end(code)]
+    else:
+        where, params = "LOWER(name) LIKE ? ESCAPE '\\'", ["%" + like_escape(actor.strip().lower()) + "%"]
+    rows = db.query(
+        f"SELECT name, code, {count} AS n FROM {table} WHERE {where} GROUP BY name, code ORDER BY n DESC, name, code LIMIT ?",
+        params + [_limit(limit)],
+    )
+    return [{"name": r["name"], "code": r["code"], "n": int(r["n"])} for r in rows]
+
+
 def actor_profile(store, actor: str, *, limit: int = 10) -> dict[str, Any]:
     """One actor (code or name): its names, events as source and target per CAMEO
     root, main partners with mean Goldstein, and latest quotes."""
     db = _db(store)
-    if is_code(actor):
-        code = actor.strip().upper()
-        name_rows = db.query(
-            "SELECT name, code, COUNT(*) AS n FROM actors WHERE country = ? OR (code >= ? AND code < ?)"
-            " GROUP BY name, code ORDER BY n DESC, name LIMIT ?",
-            [code, code, prefix_end(code), _limit(limit)],
-        )
-    else:
-        name_rows = db.query(
-            "SELECT name, code, COUNT(*) AS n FROM actors WHERE LOWER(name) LIKE ? ESCAPE '\\'"
-            " GROUP BY name, code ORDER BY n DESC, name LIMIT ?",
-            ["%" + like_escape(actor.strip().lower()) + "%", _limit(limit)],
-        )
+    name_rows = actor_names(db, actor, limit)
     roles = {}
     partners: dict[str, list[float]] = defaultdict(lambda: [0, 0.0])
     days = []

@@ -345,6 +345,7 @@ class Store:
                 "INSERT INTO times (article, text, value, start_char, end_char, in_title) VALUES (?, ?, ?, ?, ?, ?)",
                 [(pk, *r) for r in times],
             ),
+            _actor_names_rows(actors),
         ]
 
     def _insert_events(self, pk: int, p: Prepared, published: Optional[str], original: Optional[int]):
@@ -444,6 +445,20 @@ class Store:
             f" WHERE id IN ({', '.join('?' * len(cluster_ids))})",
             [tuple(cluster_ids)] if cluster_ids else [],
         )
+
+
+def _actor_names_rows(actors: tuple) -> tuple[str, list]:
+    """The upsert adding an article's actor rows to ``actor_names`` (migration 0010):
+    per (name, code, country or ''), its number of rows."""
+    counts: dict[tuple, int] = {}
+    for _local_id, name, code, country, *_ in actors:
+        key = (name, code, country or "")
+        counts[key] = counts.get(key, 0) + 1
+    return (
+        "INSERT INTO actor_names (name, code, country, n) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (name, code, country) DO UPDATE SET n = actor_names.n + excluded.n",
+        [(*key, n) for key, n in sorted(counts.items())],
+    )
 
 
 def _relation_refresh(pairs: list[tuple[str, str]]) -> list[tuple[str, list]]:
