@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from eventwire.entities import entity_rules, find_entities
+from eventwire.entities import _where, entity_rules, find_entities, set_entities
 
 
 @pytest.fixture(scope="module")
@@ -129,3 +129,89 @@ def test_rules_are_data():
     rules = entity_rules()
     assert "ministry" in rules.org_heads and "sea" in rules.loc_heads
     assert rules.phrase_labels["country/adjective"] == "NORP"
+
+
+@pytest.mark.parametrize(
+    "text, entity",
+    [
+        # a curly apostrophe inside a dictionary phrase matches the straight one of its key
+        ("Troops from C\u00f4te d\u2019Ivoire joined the mission.", ("C\u00f4te d\u2019Ivoire", "GPE")),
+        ("Troops from C\u00f4te d'Ivoire joined the mission.", ("C\u00f4te d'Ivoire", "GPE")),
+        ("China\u2019s People\u2019s Daily said so.", ("People\u2019s Daily", "ORG")),
+    ],
+)
+def test_phrases_with_apostrophes(ents, text, entity):
+    assert entity in ents(text)
+
+
+@pytest.mark.parametrize(
+    "text, joined, apart",
+    [
+        # a line break (a space token) ends a phrase: no "United States" across paragraphs
+        ("Talks in the United States resumed.", ("the United States", "GPE"), None),
+        ("Leaders of the United\n\nStates markets met.", None, ("United\n\nStates", "GPE")),
+    ],
+)
+def test_space_tokens_end_phrases(ents, text, joined, apart):
+    found = ents(text)
+    if joined:
+        assert joined in found
+    if apart:
+        assert apart not in found
+
+
+@pytest.mark.parametrize(
+    "spans",
+    [
+        [],
+        [(0, 2, "PERSON")],
+        [(0, 2, "PERSON"), (2, 3, "PERSON"), (5, 7, "GPE")],  # adjacent entities of one label stay two
+        [(1, 2, "ORG"), (3, 4, "DATE"), (6, 7, "CARDINAL")],
+    ],
+)
+def test_set_entities_matches_set_ents(fast_nlp, spans):
+    from spacy.attrs import ENT_IOB, ENT_KB_ID, ENT_TYPE
+    from spacy.tokens import Span
+
+    text = "Maria Okonkwo Smith met in Addis Ababa on Monday with 12 envoys."
+    written = fast_nlp.make_doc(text)
+    set_entities(written, spans)
+    expected = fast_nlp.make_doc(text)
+    expected.set_ents([Span(expected, s, e, label=label) for s, e, label in spans], default="outside")
+    columns = [ENT_IOB, ENT_TYPE, ENT_KB_ID]
+    assert written.to_array(columns).tolist() == expected.to_array(columns).tolist()
+    assert [(e.start, e.end, e.label_) for e in written.ents] == spans
+
+
+@pytest.mark.parametrize("spans", [[(0, 2, "PERSON")], [(5, 7, "GPE")], [(1, 3, "ORG"), (4, 5, "GPE")]])
+def test_set_entities_keeps_kb_ids_like_set_ents(fast_nlp, spans):
+    from spacy.attrs import ENT_IOB, ENT_KB_ID, ENT_TYPE
+    from spacy.tokens import Span
+
+    text = "Maria Okonkwo Smith met in Addis Ababa on Monday with 12 envoys."
+    docs = []
+    for _ in range(2):
+        doc = fast_nlp.make_doc(text)
+        doc.set_ents([Span(doc, 0, 2, label="PERSON", kb_id="Q1"), Span(doc, 5, 7, label="GPE", kb_id="Q2")])
+        docs.append(doc)
+    written, expected = docs
+    set_entities(written, spans)
+    expected.set_ents([Span(expected, s, e, label=label) for s, e, label in spans], default="outside")
+    columns = [ENT_IOB, ENT_TYPE, ENT_KB_ID]
+    assert written.to_array(columns).tolist() == expected.to_array(columns).tolist()
+
+
+def test_set_entities_replaces_earlier_entities(fast_nlp):
+    doc = fast_nlp("Gazprom cut gas supplies to Moldova.")
+    assert doc.ents
+    set_entities(doc, [(1, 2, "ORG")])
+    assert [(e.text, e.label_) for e in doc.ents] == [("cut", "ORG")]
+    assert [t.ent_iob_ for t in doc] == ["O", "B", "O", "O", "O", "O", "O"]
+
+
+@pytest.mark.parametrize(
+    "flags, expected",
+    [([], []), ([False, False], []), ([True, False, True, True], [0, 2, 3]), ([0, 1, 0, 1], [1, 3])],
+)
+def test_where(flags, expected):
+    assert _where(iter(flags)) == expected

@@ -24,6 +24,14 @@ In order of precedence (an earlier source wins an overlap):
 Limits: no statistical context, so an unknown single name without cues is guessed
 ORG; nicknames, lower-case entities ("the kremlin") and entities the dictionaries do
 not list are missed where the NER would catch them from context.
+
+Cost: the component runs on every article of the fast profile, so it reads the doc
+once as token columns (``doc.to_array``, no Token or Span objects), visits only the
+tokens that can open each kind of entity (``_where`` scans a column at C speed), caches
+the per-string checks that recur across docs (``_norm_key``, ``_case_ok``) and writes
+the entities back with one ``doc.from_array`` (:func:`set_entities`). The time
+patterns' scan of the text is shared with the times stage (``pattern_matches`` is
+cached per text) and is most of what remains.
 """
 
 from __future__ import annotations
@@ -32,11 +40,13 @@ import logging
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Optional
+from itertools import compress, count
+from typing import Iterable, Optional
 
-from spacy.attrs import IDX, IS_SPACE, LEMMA, LOWER, ORTH, SPACY, TAG
+import numpy
+from spacy.attrs import ENT_IOB, ENT_KB_ID, ENT_TYPE, IDX, ORTH, SPACY, TAG
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from .dictionaries import Dictionaries, case_ok, load_dictionaries, norm_key
 from .gazetteer import load_gazetteer, name_key
@@ -50,6 +60,21 @@ FACTORY = "eventwire_entities"
 MAX_PHRASE_TOKENS = 8
 MAX_RUN = 8
 PROPER_TAGS = frozenset({"NNP", "NNPS"})
+NUMBER_TAGS = frozenset({"CD", "JJ"})  # "JJ" for "21st"
+
+# norm_key of a token's lower-case form, looked up for every title and role check.
+_norm_key = lru_cache(maxsize=1 << 15)(norm_key)
+
+
+def _where(flags: Iterable) -> list[int]:
+    """The indices of the true values of ``flags`` (a C-speed scan of a token column)."""
+    return list(compress(count(), flags))
+
+
+@lru_cache(maxsize=1 << 14)
+def _case_ok(words: tuple[str, ...], case: str) -> bool:
+    """:func:`case_ok` for the words of a candidate phrase (cached: the same few recur)."""
+    return case_ok(list(words), case)
 
 
 @dataclass(frozen=True)
@@ -113,14 +138,36 @@ class EntityRecognizer:
         return entity_rules()
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = find_entities(doc, load_dictionaries(), self.rules)
-        doc.set_ents([Span(doc, s, e, label=label) for s, e, label in spans], default="outside")
+        set_entities(doc, find_entities(doc, load_dictionaries(), self.rules))
         return doc
 
 
 @Language.factory(FACTORY, assigns=["doc.ents", "token.ent_type", "token.ent_iob"], requires=["token.tag"])
 def make_entity_recognizer(nlp: Language, name: str) -> EntityRecognizer:
     return EntityRecognizer(nlp, name)
+
+
+def set_entities(doc: Doc, spans: list[tuple[int, int, str]]) -> None:
+    """Write non-overlapping ``(start, end, label)`` spans as the doc's entities, every
+    other token ``O``: what ``doc.set_ents(Spans, default="outside")`` does, written as
+    token columns in one ``doc.from_array`` call instead of one Span object per entity."""
+    n = len(doc)
+    if not n:
+        return
+    strings = doc.vocab.strings
+    iob, types = [2] * n, [0] * n  # ENT_IOB 2 = O, 3 = B, 1 = I; ENT_TYPE 0 = none
+    for start, end, label in spans:
+        if start < end:
+            iob[start:end] = [3] + [1] * (end - start - 1)
+            types[start:end] = [strings.add(label)] * (end - start)
+    kb_ids = doc.to_array(ENT_KB_ID)
+    if kb_ids.any():  # like set_ents: KB ids kept outside the entities, cleared inside
+        kb_ids = kb_ids.tolist()
+        for start, end, _ in spans:
+            kb_ids[start:end] = [0] * (end - start)
+        doc.from_array([ENT_IOB, ENT_TYPE, ENT_KB_ID], numpy.array([iob, types, kb_ids], dtype=numpy.uint64).T)
+    else:
+        doc.from_array([ENT_IOB, ENT_TYPE], numpy.array([iob, types], dtype=numpy.uint64).T)
 
 
 def person_roles(dic: Dictionaries) -> frozenset:
@@ -140,6 +187,15 @@ def person_words(dic: Dictionaries) -> frozenset:
 
 
 class _Finder:
+    """One doc's token table and the entities found so far.
+
+    The table is read in one ``doc.to_array`` call (no Token objects): per token the
+    text, lower-case form, tag, whether it is a space token, its character offset and
+    trailing space. ``proper`` marks the capitalised ``NNP``/``NNPS`` tokens that may
+    open or continue a name (``proper_at`` lists them), ``label`` the tokens already
+    inside an entity (an earlier step wins an overlap).
+    """
+
     def __init__(self, doc: Doc, dic: Dictionaries, rules: EntityRules, people: frozenset = frozenset(),
                  roles: frozenset = frozenset()):
         self.doc = doc
@@ -149,65 +205,88 @@ class _Finder:
         self.rules = rules
         self.heads = rules.name_heads
         self.joiners = rules.connectors | rules.name_particles
-        self.n = len(doc)
+        self.n = n = len(doc)
         strings = doc.vocab.strings
-        rows = doc.to_array([ORTH, LOWER, TAG, LEMMA, IS_SPACE, IDX, SPACY]).reshape((self.n, 7)).tolist() if self.n else []
-        self.starts = [r[5] for r in rows]
-        self.trailing = [r[6] for r in rows]
-        self.text = [strings[r[0]] for r in rows]
-        self.lower = [strings[r[1]] for r in rows]
-        self.tag = [strings[r[2]] if r[2] else "" for r in rows]
-        self.lemma = [strings[r[3]] if r[3] else "" for r in rows]
-        self.space = [bool(r[4]) for r in rows]
-        self.label: list[Optional[str]] = [None] * self.n
+        # Lexeme attributes (LOWER, IS_SPACE) are derived from the text: spaCy's English
+        # getters are str.lower and str.isspace, and this is cheaper than reading them.
+        orth, tags, self.starts, self.trailing = doc.to_array([ORTH, TAG, IDX, SPACY]).T.tolist() if n else ([],) * 4
+        self.text = text = list(map(strings.__getitem__, orth))
+        self.lower = list(map(str.lower, text))
+        self.space = space = list(map(str.isspace, text))
+        tag_names = {h: strings[h] if h else "" for h in set(tags)}
+        self.tag = list(map(tag_names.__getitem__, tags))
+        proper_tags = {h for h, name in tag_names.items() if name in PROPER_TAGS}
+        self.proper = [False] * n
+        self.proper_at = []  # the indices of the proper tokens, in order
+        for i in _where(map(proper_tags.__contains__, tags)):
+            if not space[i] and text[i][:1].isupper():
+                self.proper[i] = True
+                self.proper_at.append(i)
+        self.label: list[Optional[str]] = [None] * n
         self.spans: list[tuple[int, int, str]] = []
 
+    def lemma(self, i: int) -> str:
+        """The lemma of token ``i``, read on demand: few are."""
+        return self.doc[i].lemma_
+
     def free(self, start: int, end: int) -> bool:
-        return all(self.label[i] is None for i in range(start, end))
+        """No token of ``start:end`` is in an entity yet (labels are non-empty strings)."""
+        return not any(self.label[start:end])
 
     def add(self, start: int, end: int, label: str) -> None:
+        """Take tokens ``start:end`` (space tokens trimmed) as an entity unless one is taken."""
         while start < end and self.space[start]:
             start += 1
         while end > start and self.space[end - 1]:
             end -= 1
         if start < end and self.free(start, end):
-            for i in range(start, end):
-                self.label[i] = label
+            self.label[start:end] = [label] * (end - start)
             self.spans.append((start, end, label))
 
     # -- 1. dictionary phrases ----------------------------------------------------
 
+    def phrase_keys(self) -> list[str]:
+        """Each token's phrase key: lower case with straight apostrophes. A space token keeps
+        its whitespace, which no phrase key has, so it neither opens nor continues a phrase."""
+        text = doc_text(self.doc)
+        if "\u2019" in text or "\u2018" in text:
+            return [k.replace("\u2019", "'").replace("\u2018", "'") for k in self.lower]
+        return self.lower
+
     def phrases(self) -> None:
-        dic, labels = self.dic, self.rules.phrase_labels
-        keys = ["" if self.space[i] else self.lower[i].replace("\u2019", "'").replace("\u2018", "'")
-                for i in range(self.n)]
-        i = 0
-        while i < self.n:
-            if not keys[i] or keys[i] not in dic.prefixes:
-                i += 1
+        """Longest dictionary phrase at each token that opens one (see the module docstring)."""
+        dic, labels, n, text = self.dic, self.rules.phrase_labels, self.n, self.text
+        prefixes, phrases = dic.prefixes, dic.phrases
+        keys = self.phrase_keys()
+        # A phrase opens at a token whose key is a phrase or, with the next key, a prefix of one.
+        opens = [i for i in _where(map(prefixes.__contains__, keys))
+                 if keys[i] in phrases or i + 1 < n and keys[i] + keys[i + 1] in prefixes]
+        done = 0  # tokens before it are inside a phrase already taken
+        for i in opens:
+            if i < done:
                 continue
-            s, best = "", None
-            for j in range(i, min(self.n, i + MAX_PHRASE_TOKENS)):
-                if not keys[j]:
+            # Extend the key token by token while it is a prefix of some phrase key.
+            s, best, j, stop = keys[i], None, i, min(n, i + MAX_PHRASE_TOKENS)
+            while True:
+                hit = phrases.get(s)
+                if hit is not None and _case_ok(tuple(text[i : j + 1]), hit.case):
+                    best = (j + 1, hit)
+                j += 1
+                if j >= stop:
                     break
                 s += keys[j]
-                if s not in dic.prefixes:
+                if s not in prefixes:
                     break
-                hit = dic.phrases.get(s)
-                if hit is not None and case_ok(self.text[i : j + 1], hit.case):
-                    best = (j + 1, hit)
             if best is None:
-                i += 1
                 continue
             end, entry = best
             label = labels.get(f"{entry.kind}/{entry.form}") or labels.get(entry.kind)
             if label in ("GPE", "PERSON") and end == i + 1 and (
                     self.name_follows(end) or (label == "PERSON" and i > 0 and self.name_follows(i - 1))):
-                i += 1  # "Jordan Bardella", "Jalil Abbas Jilani": part of another name
-                continue
+                continue  # "Jordan Bardella", "Jalil Abbas Jilani": part of another name
             if label:
                 self.add(i, end, label)
-            i = end
+            done = end
 
     def name_follows(self, j: int) -> bool:
         """Is token ``j`` an unknown capitalised name word (no title, head or phrase)?"""
@@ -220,6 +299,7 @@ class _Finder:
     # -- 2. times -----------------------------------------------------------------
 
     def times(self) -> None:
+        """The times stage's pattern matches (shared, cached) mapped to tokens."""
         last = -1
         for start, end, kind, _ in pattern_matches(doc_text(self.doc), time_rules().patterns):
             if start < last:
@@ -242,62 +322,67 @@ class _Finder:
     # -- 3. numbers ---------------------------------------------------------------
 
     def numbers(self) -> None:
-        r = self.rules
-        i = 0
-        while i < self.n:
-            if self.label[i] is not None:
-                i += 1
+        """Ordinals, and runs of ``CD`` tokens as MONEY, PERCENT or CARDINAL. Only the
+        tokens that can open one (``CD``, ``JJ``, an ordinal word) are visited."""
+        r, n, lower, tag, label = self.rules, self.n, self.lower, self.tag, self.label
+        ordinals = r.ordinals
+        done = 0
+        opens = _where(map(NUMBER_TAGS.__contains__, tag))
+        words = _where(map(ordinals.__contains__, lower))
+        for i in sorted({*opens, *words}) if words else opens:
+            if i < done or label[i] is not None:
                 continue
-            if self.lower[i] in r.ordinals or (self.tag[i] == "JJ" and self.lower[i][:1].isdigit()):
+            if lower[i] in ordinals or (tag[i] == "JJ" and lower[i][:1].isdigit()):
                 self.add(i, i + 1, "ORDINAL")
-                i += 1
                 continue
-            if self.tag[i] != "CD":
-                i += 1
+            if tag[i] != "CD":
                 continue
             j = i
-            while j < self.n and self.tag[j] == "CD" and self.label[j] is None:
+            while j < n and tag[j] == "CD" and label[j] is None:
                 j += 1
-            start, end, label = i, j, "CARDINAL"
-            if i > 0 and self.text[i - 1] in r.currency_symbols and self.label[i - 1] is None:
-                start, label = i - 1, "MONEY"
-            elif j < self.n and self.lower[j] in r.currency_words:
-                end, label = j + 1, "MONEY"
-            elif j < self.n and self.lower[j] in r.percent_words:
-                end, label = j + 1, "PERCENT"
-            elif j + 1 < self.n and f"{self.lower[j]} {self.lower[j + 1]}" in r.percent_words:
-                end, label = j + 2, "PERCENT"
-            self.add(start, end, label)
-            i = max(end, i + 1)
+            start, end, kind = i, j, "CARDINAL"
+            if i > 0 and self.text[i - 1] in r.currency_symbols and label[i - 1] is None:
+                start, kind = i - 1, "MONEY"
+            elif j < n and lower[j] in r.currency_words:
+                end, kind = j + 1, "MONEY"
+            elif j < n and lower[j] in r.percent_words:
+                end, kind = j + 1, "PERCENT"
+            elif j + 1 < n and f"{lower[j]} {lower[j + 1]}" in r.percent_words:
+                end, kind = j + 2, "PERCENT"
+            self.add(start, end, kind)
+            done = max(end, i + 1)
 
     # -- 4. proper-noun runs ------------------------------------------------------
 
     def is_proper(self, i: int) -> bool:
-        return (self.label[i] is None and self.tag[i] in PROPER_TAGS and not self.space[i]
-                and self.text[i][:1].isupper())
+        return self.proper[i] and self.label[i] is None
 
     def runs(self) -> list[tuple[int, int]]:
+        """Maximal runs of free proper tokens, joined by "-", "&" or a lower-case connector."""
         out = []
-        i = 0
-        while i < self.n:
-            if not self.is_proper(i):
-                i += 1
+        n, text, lower, trailing, proper, label = self.n, self.text, self.lower, self.trailing, self.proper, self.label
+        joiners = self.joiners
+
+        def is_proper(k: int) -> bool:
+            return proper[k] and label[k] is None
+
+        done = 0
+        for i in self.proper_at:
+            if i < done or label[i] is not None:
                 continue
             j = i + 1
-            while j < self.n and j - i < MAX_RUN:
-                if self.is_proper(j):
+            while j < n and j - i < MAX_RUN:
+                if is_proper(j):
                     j += 1
-                elif self.text[j] == "-" and not self.trailing[j - 1] and not self.trailing[j] and j + 1 < self.n \
-                        and self.is_proper(j + 1):
+                elif text[j] == "-" and not trailing[j - 1] and not trailing[j] and j + 1 < n and is_proper(j + 1):
                     j += 2  # "Thomas-Greenfield", "Yamalo-Nenets"
-                elif (self.lower[j] in self.joiners and j + 1 < self.n
-                      and self.is_proper(j + 1)
-                      and self.text[j][:1].islower() or self.text[j] == "&" and j + 1 < self.n and self.is_proper(j + 1)):
+                elif (lower[j] in joiners and j + 1 < n and is_proper(j + 1)
+                      and text[j][:1].islower() or text[j] == "&" and j + 1 < n and is_proper(j + 1)):
                     j += 2
                 else:
                     break
             out.append((i, j))
-            i = j
+            done = j
         return out
 
     def split_connectors(self, start: int, end: int, keep_heads: bool = True) -> list[tuple[int, int]]:
@@ -319,7 +404,7 @@ class _Finder:
     def titled(self, i: int) -> bool:
         """Is the token a person title or role noun ("President", "Mr", "spokesman")?"""
         low = self.lower[i]
-        return low in self.rules.person_titles or norm_key(low) in self.roles or low in self.dic.gendered_titles
+        return low in self.rules.person_titles or _norm_key(low) in self.roles or low in self.dic.gendered_titles
 
     def after_titles(self, start: int, end: int) -> int:
         """The first token after the titles and role nouns that open a run."""
@@ -330,7 +415,7 @@ class _Finder:
                 continue
             key, nxt = "", s
             for k in range(s, end):
-                key += norm_key(self.lower[k])
+                key += _norm_key(self.lower[k])
                 if key not in self.dic.role_prefixes:
                     break
                 if key in self.roles:
@@ -375,9 +460,9 @@ class _Finder:
 
     def speech_next(self, start: int, end: int) -> bool:
         verbs = self.rules.speech_verbs
-        if end < self.n and self.lemma[end] in verbs:
+        if end < self.n and self.lemma(end) in verbs:
             return True
-        return start > 0 and self.lemma[start - 1] in verbs and self.tag[start - 1] in ("VBD", "VBZ")
+        return start > 0 and self.lemma(start - 1) in verbs and self.tag[start - 1] in ("VBD", "VBZ")
 
     def proper_nouns(self) -> None:
         pieces = [p for s, e in self.runs() for p in self.split_connectors(s, e)]
@@ -410,6 +495,9 @@ class _Finder:
         "Port Sudan", "Line of Control") before the dictionary can split them."""
         pieces = []
         for start, end in self.runs():
+            if end - start == 1:  # one proper token: only "British Columbia" below applies
+                pieces.append((start, end))
+                continue
             parts = self.split_connectors(start, end, keep_heads=False)
             pieces += [(start, end)] if len(parts) == 1 else [(start, end, True), *parts]
         done = -1
@@ -436,7 +524,9 @@ class _Finder:
                 if label and not self.phrase_key(start - 1, end):
                     self.add(start - 1, end, label)
                     continue
-            if end - start >= 2 and not self.phrase_key(start, end):
+            if end - start == 1:
+                continue
+            if not self.phrase_key(start, end):
                 label = self.place_name(start, end)
                 if label:
                     self.add(start, end, label)
@@ -456,7 +546,7 @@ class _Finder:
         return any(self.lower[k] in self.heads for k in range(start, end))
 
     def phrase_key(self, start: int, end: int) -> bool:
-        return "".join(norm_key(self.lower[k]) for k in range(start, end)) in self.dic.phrases
+        return "".join(_norm_key(self.lower[k]) for k in range(start, end)) in self.dic.phrases
 
     def articles(self) -> None:
         """"the" opens a multi-word name of a place or organisation, as in spaCy's NER."""
