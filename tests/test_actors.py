@@ -894,3 +894,28 @@ def test_opposition_leader_beside_a_named_host_official_keeps_no_country(analyze
     start = text.index("Juan Guaido")
     hits = [a for a in record.actors for s, e in a.mentions if s <= start < e]
     assert not hits or hits[0].country != "USA"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "KYIV, Jan 24 (Reuters) - Ukraine’s foreign minister, Dmytro Kuleba, said on Monday the Kremlin's troops were massing.\n\nHe said: \"We are ready.\"",
+        "The U.S. State Department and the Rapid Support Forces (RSF) met in Jeddah , Saudi Arabia.",
+    ],
+)
+def test_token_columns_match_spacy_tokens(nlp, text):
+    """The builder reads token attributes from columns built once per doc: they must be
+    what the spaCy Tokens say."""
+    from eventwire.actors import _Builder, _token_key
+
+    doc = nlp(text)
+    b = _Builder(doc, load_dictionaries())
+    assert b.texts == [t.text for t in doc]
+    assert b.lowers == [t.lower_ for t in doc]
+    assert b.punct == [t.is_punct for t in doc]
+    assert b.idx == [t.idx for t in doc]
+    assert b.keys == [_token_key(t) for t in doc]
+    assert b.sent_start == [t.sent.start for t in doc]
+    for s in range(len(doc)):
+        for e in range(s + 1, min(len(doc), s + 6) + 1):
+            assert b.span_text(s, e) == doc[s:e].text

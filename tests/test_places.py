@@ -171,3 +171,17 @@ def test_seed_geneva_is_in_switzerland(seed):
     (geneva,) = [p for p in record.places if p.name == "Geneva"]
     assert geneva.country == "CHE"
     assert body[geneva.span[1] : geneva.span[1] + 13] == ", Switzerland"
+
+
+@pytest.mark.parametrize("text", ["Talks in Zürich , Switzerland\n\nand the U.S. state of Georgia’s capital, Atlanta."])
+def test_token_table_matches_spacy_tokens(nlp, text):
+    """The scans read words and offsets from a table built once per doc."""
+    from eventwire.nlp import doc_text
+    from eventwire.places import _Tokens
+
+    doc = nlp(text)
+    toks = _Tokens(doc, doc_text(doc))
+    assert toks.words == [t.text for t in doc]
+    assert toks.starts == [t.idx for t in doc]
+    assert toks.ends == [t.idx + len(t.text) for t in doc]
+    assert toks.lowers == [t.lower_ for t in doc]

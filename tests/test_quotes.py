@@ -544,3 +544,17 @@ def test_bare_institution_noun_goes_back_to_the_organisation_named(analyze):
             "the group said its fighters were protecting civilians.")
     q = quote_with(analyze(body), "its fighters were protecting civilians")
     assert name_of(q) == "Rapid Support Forces"
+
+
+@pytest.mark.parametrize("text", ["Peskov said on Monday the talks failed. \"We are ready,\" he added.\n\nThe ministry denied it."])
+def test_sentence_tables_match_spacy(nlp, text):
+    """The finder reads sentences from tables built once per doc: they must be what
+    ``token.sent`` gives."""
+    from eventwire.quotes import _QuoteFinder, load_cues
+
+    doc = nlp(text)
+    finder = _QuoteFinder(doc, load_cues())
+    for tok in doc:
+        sent = finder.sents[finder._sent_index[tok.i]]
+        assert (sent.start, sent.end) == (tok.sent.start, tok.sent.end)
+        assert finder._sent_start[tok.i] == tok.sent.start

@@ -52,3 +52,14 @@ def test_record_carries_tone(analyze):
     record = analyze("Russia condemned the attack and warned of a dangerous escalation.")
     assert record.tone.negative > 0
     assert record.tone.score < 0
+
+
+@pytest.mark.parametrize("text", ["Peace talks brought PEACE and peace.", "They praised the deal; critics condemned it."])
+def test_lexicon_words_found_whatever_their_case(nlp, text):
+    """Words are matched by their lower-case form (and lemma), whatever the case written."""
+    positive, negative = lexicon()
+    doc = nlp(text)
+    words = [t for t in doc if t.is_alpha]
+    hits = [t for t in words if t.lower_ in positive | negative or t.lemma_.lower() in positive | negative]
+    tone = score_doc(doc)
+    assert round(tone.positive + tone.negative, 3) == round(100.0 * len(hits) / len(words), 3)

@@ -40,8 +40,10 @@ import datetime as dt
 import logging
 import re
 from dataclasses import dataclass, field
-from typing import Iterable, Optional
+from functools import lru_cache
+from typing import Iterable, Iterator, Optional
 
+from spacy.attrs import HEAD, IDX, IS_PUNCT, LENGTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -92,6 +94,13 @@ REPORT_VERBS = frozenset({"deny", "confirm", "believe", "think", "hope", "expect
 DUMMY_IT_VERBS = frozenset({"seem", "appear", "matter", "happen"})
 PLURAL_DETS = frozenset({"two", "three", "both", "several", "many", "some", "all", "other", "few", "four"})
 INDEFINITE_DETS = frozenset({"a", "an", "another", "one"})
+# leading words a role noun phrase's name drops ("the Russian military" -> "Russian military")
+_LEAD_DET = re.compile(r"^(the|a|an|his|her|its|their)\s+", re.I)
+_LEAD_DEF = re.compile(r"^(the|his|her|its|their)\s+", re.I)
+_LEAD_THE = re.compile(r"^(the)\s+", re.I)
+_LEAD_QUANT = re.compile(
+    r"^((the|a|an|his|her|its|their|some|many|several|few|both|all|other|\d[\d,.]*|two|three|four|five|six|seven"
+    r"|eight|nine|ten|dozens|hundreds|thousands)\s+(of\s+)?)+", re.I)
 MENTION_DETS = frozenset({"the", "a", "an", "this", "that", "these", "those", "his", "her", "its", "their", "our", "your", "my"})
 
 
@@ -233,14 +242,21 @@ class _Match:
     role: Optional[Role] = None
 
 
-class _Tokens(list):
-    """Every ``doc[i]``, built once: spaCy creates a new Token object on each ``doc[i]``.
-    A plain list, so that indexing and slicing cost no Python-level call."""
+class _Tokens(dict):
+    """``doc[i]`` for the tokens the builder looks at, each built on first use and kept:
+    spaCy creates a new Token object on each ``doc[i]``, and most tokens are never looked
+    at (their columns are enough). A dict with ``__missing__``, so that a token already
+    built costs no Python-level call."""
 
-    __slots__ = ()
+    __slots__ = ("doc",)
 
     def __init__(self, doc: Doc):
-        super().__init__(doc)
+        super().__init__()
+        self.doc = doc
+
+    def __missing__(self, i: int) -> Token:
+        tok = self[i] = self.doc[i]
+        return tok
 
 
 def _inside_longer_name(toks: "_Tokens", start: int, end: int, case: str) -> bool:
@@ -253,21 +269,23 @@ def _inside_longer_name(toks: "_Tokens", start: int, end: int, case: str) -> boo
             and start <= prev.head.i < end)
 
 
-def _scan(toks: "_Tokens", keys: list[str], table: dict, prefixes: set, check_case: bool,
+def _scan(texts: list[str], toks: "_Tokens", keys: list[str], table: dict, prefixes: set, check_case: bool,
           skip: Optional[dict] = None) -> list[_Match]:
     """Longest dictionary matches left to right; no match starts or runs into a token of ``skip``."""
     skip = skip or {}
     out: list[_Match] = []
     n = len(keys)
-    i = 0
-    while i < n:
-        k = keys[i]
-        if not k or k not in prefixes or i in skip:
-            i += 1
+    end = 0  # tokens before ``end`` are inside the last match
+    # only a token whose key starts a dictionary key can start a match
+    for i in [i for i, k in enumerate(keys) if k and k in prefixes]:
+        if i < end or i in skip:
             continue
-        s = ""
+        s = keys[i]
+        hit = table.get(s)
         best = None
-        for j in range(i, min(n, i + MAX_PHRASE_TOKENS)):
+        if hit is not None and (not check_case or _case_ok(tuple(texts[i : i + 1]), hit.case)):
+            best = (i + 1, hit)
+        for j in range(i + 1, min(n, i + MAX_PHRASE_TOKENS)):
             kj = keys[j]
             if not kj or j in skip:
                 break
@@ -275,17 +293,48 @@ def _scan(toks: "_Tokens", keys: list[str], table: dict, prefixes: set, check_ca
             if s not in prefixes:
                 break
             hit = table.get(s)
-            if hit is not None and (not check_case or case_ok([t.text for t in toks[i : j + 1]], hit.case)):
+            if hit is not None and (not check_case or _case_ok(tuple(texts[i : j + 1]), hit.case)):
                 best = (j + 1, hit)
         if best is None or check_case and _inside_longer_name(toks, i, best[0], best[1].case):
-            i += 1
             continue
         if check_case:
             out.append(_Match(i, best[0], entry=best[1]))
         else:
             out.append(_Match(i, best[0], role=best[1]))
-        i = best[0]
+        end = best[0]
     return out
+
+
+_norm_key = lru_cache(maxsize=65536)(norm_key)  # a pure function of a string: memoised
+
+
+@lru_cache(maxsize=16384)
+def _case_ok(words: tuple[str, ...], case: str) -> bool:
+    """:func:`~eventwire.dictionaries.case_ok`, memoised (the same names recur)."""
+    return case_ok(list(words), case)
+
+
+class _Same:
+    """A key that stands for one object by identity (for a memo of its pure methods); it
+    holds the object, so the identity is never reused while the memo keeps it."""
+
+    __slots__ = ("obj",)
+
+    def __init__(self, obj: object):
+        self.obj = obj
+
+    def __hash__(self) -> int:
+        return id(self.obj)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Same) and other.obj is self.obj
+
+
+@lru_cache(maxsize=4096)
+def _holder(dic: _Same, actor: str, office: str, day: Optional[dt.date]) -> Optional[tuple[Person, object]]:
+    """``Dictionaries.holder``, memoised: it scans every person's terms, and the loaded
+    dictionaries do not change."""
+    return dic.obj.holder(actor, office, day)
 
 
 def _token_key(token: Token) -> str:
@@ -315,21 +364,27 @@ class _Builder:
         self.seq = 0
         self.toks = _Tokens(doc)
         n = len(doc)
+        # Per-token columns, read once: a spaCy Token attribute is a lookup on each access.
         if n:
-            arr = doc.to_array(["IDX", "LENGTH", "HEAD", "SENT_START"]).astype("int64").tolist()
+            idx, length, head, sent, punct = doc.to_array([IDX, LENGTH, HEAD, SENT_START, IS_PUNCT]).astype("int64").T.tolist()
         else:
-            arr = []
+            idx, length, head, sent, punct = [], [], [], [], []
         text = doc_text(doc)  # Doc.text joins every token on each access; this is built once per doc
-        self.texts = [text[idx : idx + length] for idx, length, _, _ in arr]
-        keys = ["" if t.isspace() else t.lower().replace("\u2019", "'").replace("\u2018", "'") for t in self.texts]
-        self.heads = [i + row[2] for i, row in enumerate(arr)]
+        self.text = text
+        self.idx = idx  # token.idx
+        self.texts = [text[i : i + k] for i, k in zip(idx, length)]  # token.text
+        self.lowers = [t.lower() for t in self.texts]  # token.lower_
+        self.punct = [p != 0 for p in punct]  # token.is_punct
+        keys = ["" if t.isspace() else t.replace("\u2019", "'").replace("\u2018", "'") for t in self.lowers]
+        self.keys = keys  # _token_key(token)
+        self.heads = [i + h for i, h in enumerate(head)]
         self.sent_start = [0] * n
         start = 0
-        for i, row in enumerate(arr):
-            if row[3] == 1:
+        for i, row in enumerate(sent):
+            if row == 1:
                 start = i
             self.sent_start[i] = start
-        self.phrase_matches = _scan(self.toks, keys, dic.phrases, dic.prefixes, True)
+        self.phrase_matches = _scan(self.texts, self.toks, keys, dic.phrases, dic.prefixes, True)
         self.define_acronyms()
         self.drop_dateline()
         self.phrase_at: dict[int, _Match] = {}
@@ -337,7 +392,7 @@ class _Builder:
             for i in range(m.start, m.end):
                 self.phrase_at[i] = m
         # roles around the phrases: "European Union leaders" is not the labour "union"
-        self.role_matches = _scan(self.toks, keys, dic.roles, dic.role_prefixes, False, self.phrase_at)
+        self.role_matches = _scan(self.texts, self.toks, keys, dic.roles, dic.role_prefixes, False, self.phrase_at)
         self.role_matches = [
             r for r in self.role_matches
             if not any(i in self.phrase_at for i in range(r.start, r.end))
@@ -359,19 +414,18 @@ class _Builder:
     def define_acronyms(self) -> None:
         """"the Rapid Support Forces (RSF)": later "RSF" names the same actor, whatever
         the dictionary says "RSF" is elsewhere."""
-        toks = self.toks
+        texts = self.texts
         defined: dict[str, Entry] = {}
         for m in self.phrase_matches:
             j = m.end
-            if j + 2 < len(toks) and toks[j].text == "(" and toks[j + 2].text == ")" and toks[j + 1].is_upper:
-                defined[toks[j + 1].text] = m.entry
+            if j + 2 < len(texts) and texts[j] == "(" and texts[j + 2] == ")" and texts[j + 1].isupper():
+                defined[texts[j + 1]] = m.entry
             # the initials of a name the article spells out ("Rapid Support Forces" -> "RSF")
-            words = [t.text for t in toks[m.start:m.end] if t.text[:1].isupper() and t.is_alpha]
+            words = [w for w in texts[m.start:m.end] if w[:1].isupper() and w.isalpha()]
             if len(words) >= 2 and m.end - m.start == len(words):
                 defined.setdefault("".join(w[0] for w in words), m.entry)
         if not defined:
             return
-        texts = self.texts
         kept = [m for m in self.phrase_matches if not (m.end - m.start == 1 and texts[m.start] in defined
                                                        and defined[texts[m.start]] is not m.entry)]
         have = {i for m in kept for i in range(m.start, m.end)}
@@ -382,19 +436,20 @@ class _Builder:
 
     def drop_dateline(self) -> None:
         """A dateline ("KYIV, Jan 24 (Reuters) -") names a place, not an actor."""
-        toks = self.toks
+        texts = self.texts
         dl = getattr(self.doc._, "dateline", None)
         span = getattr(dl, "span", None) if dl is not None else None
 
         def in_dateline(m: _Match) -> bool:
-            first = toks[m.start]
-            if span is not None and span[0] <= first.idx < span[1]:
+            if span is not None and span[0] <= self.idx[m.start] < span[1]:
                 return True
-            words = [t for t in toks[m.start:m.end] if t.is_alpha]
-            k = m.start - 1 if m.start > 0 and toks[m.start - 1].text == "THE" else m.start
-            at_line_start = k == 0 or "\n" in toks[k - 1].text or toks[k - 1].is_space
-            nxt = toks[m.end].text if m.end < len(toks) else ""
-            return at_line_start and bool(words) and all(t.is_upper for t in words) and nxt in (",", "(", "-", "\u2014", "\u2013")
+            k = m.start - 1 if m.start > 0 and texts[m.start - 1] == "THE" else m.start
+            at_line_start = k == 0 or "\n" in texts[k - 1] or texts[k - 1].isspace()
+            if not at_line_start:
+                return False
+            words = [w for w in texts[m.start:m.end] if w.isalpha()]
+            nxt = texts[m.end] if m.end < len(texts) else ""
+            return bool(words) and all(w.isupper() for w in words) and nxt in (",", "(", "-", "\u2014", "\u2013")
 
         self.phrase_matches = [m for m in self.phrase_matches if not (m.entry.kind != "person" and in_dateline(m))]
 
@@ -407,9 +462,10 @@ class _Builder:
     def mention(self, actor: _Actor, start: int, end: int, extra: Iterable[int] = ()) -> None:
         """Record a mention of ``actor`` over tokens [start, end); ``extra`` tokens
         (titles, determiners) also map to it."""
-        while end > start and (self.toks[end - 1].text in POSSESSIVE or self.toks[end - 1].is_punct):
+        texts, punct, lowers = self.texts, self.punct, self.lowers
+        while end > start and (texts[end - 1] in POSSESSIVE or punct[end - 1]):
             end -= 1
-        while start < end - 1 and (self.toks[start].is_punct or self.toks[start].lower_ in MENTION_DETS):
+        while start < end - 1 and (punct[start] or lowers[start] in MENTION_DETS):
             start += 1
         if end <= start:
             return
@@ -444,10 +500,22 @@ class _Builder:
                 return self.toks[i]
         return self.toks[start]
 
+    def span_text(self, start: int, end: int) -> str:
+        """``doc[start:end].text`` (for ``start < end``), without building the Span."""
+        return self.text[self.idx[start] : self.idx[end - 1] + len(self.texts[end - 1])]
+
     def before(self, tok_i: int) -> list[tuple[int, _Actor, bool, int]]:
         """Mentions that start before token ``tok_i``, most recent first."""
         k = bisect.bisect_left(self.timeline, (tok_i,))
         return [(m[0], m[4], m[2], m[3]) for m in reversed(self.timeline[:k])]
+
+    def iter_before(self, tok_i: int) -> Iterator[tuple[int, _Actor, bool, int]]:
+        """:meth:`before`, one at a time, for loops that stop at the first fit (and add
+        no mention before they stop)."""
+        timeline = self.timeline
+        for k in range(bisect.bisect_left(timeline, (tok_i,)) - 1, -1, -1):
+            m = timeline[k]
+            yield m[0], m[4], m[2], m[3]
 
     # -- classification helpers ---------------------------------------------------
     def is_locative(self, tok: Token) -> bool:
@@ -471,11 +539,11 @@ class _Builder:
         spans: dict[tuple[int, int], Optional[Person]] = {}
         dict_people = [m for m in self.phrase_matches if m.entry.kind == "person"]
         for s, e in self.name_candidates():
-            while e > s and (self.toks[e - 1].text in POSSESSIVE or self.toks[e - 1].is_punct):
+            while e > s and (self.texts[e - 1] in POSSESSIVE or self.punct[e - 1]):
                 e -= 1
-            while s < e and (self.toks[s].lower_ in HONORIFICS or norm_key(self.toks[s].text) in self.dic.roles
+            while s < e and (self.lowers[s] in HONORIFICS or _norm_key(self.texts[s]) in self.dic.roles
                              or (s in self.phrase_at and self.phrase_at[s].entry.kind != "person")
-                             or self.toks[s].is_punct or self.toks[s].lower_ in TITLE_FILLERS):
+                             or self.punct[s] or self.lowers[s] in TITLE_FILLERS):
                 s += 1
             if e <= s or self.toks[e - 1].tag_ in ("NNS", "NNPS") or (s > 0 and self.toks[s - 1].lower_ == "the"):
                 continue
@@ -581,7 +649,6 @@ class _Builder:
 
     def cluster_people(self) -> list[tuple[int, int, _Actor]]:
         """Group person-name spans into actors by name containment and surname."""
-        doc = self.doc
         out = []
         named: list[_Actor] = []
         spans = self.person_spans()
@@ -590,9 +657,9 @@ class _Builder:
         assigned: dict[tuple[int, int], _Actor] = {}
         positions: dict[int, list[int]] = {}
         for s, e, person in order:
-            words = [t.text for t in doc[s:e] if not t.is_punct or t.text == "-"]
-            name = doc[s:e].text
-            key = norm_key(name)
+            words = [w for w, p in zip(self.texts[s:e], self.punct[s:e]) if not p or w == "-"]
+            name = self.span_text(s, e)
+            key = _norm_key(name)
             target = None
             short = []
             for a in named:
@@ -605,7 +672,7 @@ class _Builder:
                 if len(words) == 1 and (key in a.surnames or key in a.forenames):
                     short.append(a)
                     continue
-                if len(words) > 1 and key in a.key and a.key.endswith(norm_key(words[-1])):
+                if len(words) > 1 and key in a.key and a.key.endswith(_norm_key(words[-1])):
                     target = a
                     break
             if target is None and short:
@@ -620,26 +687,26 @@ class _Builder:
                 continue
             if target is None:
                 target = _Actor(name=name, code="", country=None, sector=None, kind="person", person=person, key=key)
-                parts = [norm_key(w) for w in name.replace("-", " - ").split() if w not in ("-",)]
+                parts = [_norm_key(w) for w in name.replace("-", " - ").split() if w not in ("-",)]
                 parts = [p for p in parts if p and p not in ("-",)]
                 if len(parts) > 1:
                     target.surnames.add(parts[-1])
-                    target.surnames.add(norm_key(" ".join(parts[-2:])) if parts[-2] in ("al", "el", "de", "da", "von", "van", "le") else parts[-1])
+                    target.surnames.add(_norm_key(" ".join(parts[-2:])) if parts[-2] in ("al", "el", "de", "da", "von", "van", "le") else parts[-1])
                     target.forenames.add(parts[0])
                     if "-" in name:
                         for piece in name.split()[-1].split("-"):
-                            target.surnames.add(norm_key(piece))
+                            target.surnames.add(_norm_key(piece))
                 else:
                     target.surnames.add(parts[0] if parts else key)
                 if person is not None:
                     for alias in (person.name,) + person.aliases:
-                        k = norm_key(alias)
+                        k = _norm_key(alias)
                         if " " not in alias.strip():
                             target.surnames.add(k)
                     # the dictionary's name, without titles the alias may carry ("Ayatollah")
                     target.surnames.add(target.key)
                     target.name = person.name
-                    target.key = norm_key(person.name)
+                    target.key = _norm_key(person.name)
                 named.append(target)
             elif person is not None and target.person is None:
                 target.person = person
@@ -656,7 +723,7 @@ class _Builder:
         for i, text in enumerate(self.texts):
             if not text[:1].isupper() or i in taken or i in self.phrase_at:
                 continue
-            k = norm_key(text)
+            k = _norm_key(text)
             if k not in all_surnames:
                 continue
             tok = self.toks[i]
@@ -871,7 +938,7 @@ class _Builder:
 
     def counterpart_of(self, tok_i: int) -> Optional[_Actor]:
         """"his Chinese counterpart": the most recent other person before ``tok_i``."""
-        for _, actor, _, _ in self.before(tok_i):
+        for _, actor, _, _ in self.iter_before(tok_i):
             if actor.kind == "person" and actor.offices:
                 return actor
         return None
@@ -1024,7 +1091,7 @@ class _Builder:
         """The most recent person before ``tok_i`` the role noun can name."""
         wanted = self.dic.offices_for(role.office) if role.office else frozenset()
         any_gov = "*GOV" in wanted
-        for _, a, _, _ in self.before(tok_i):
+        for _, a, _, _ in self.iter_before(tok_i):
             if a.kind != "person":
                 continue
             if role.gender and a.gender and a.gender != role.gender:
@@ -1043,7 +1110,6 @@ class _Builder:
         return None
 
     def resolve_role(self, r: _Match) -> None:
-        doc = self.doc
         if any(i in self.consumed for i in range(r.start, r.end)):
             return
         role = r.role
@@ -1053,7 +1119,7 @@ class _Builder:
             # "the alliance" after NATO, "the bloc" after the EU: only an earlier mention
             if self.toks[r.start - 1].lower_ == "the" if r.start > 0 else False:
                 named_group = "GROUP" in role.refers
-                for _, a, _, _ in self.before(r.start):
+                for _, a, _, _ in self.iter_before(r.start):
                     if (a.kind in ("igo", "ngo") or a.code.startswith("IGO")) and a.code.startswith(role.refers) or (
                         named_group and a.kind == "group" and (a.named or (a.country and len(a.code) > 6))
                     ):
@@ -1069,7 +1135,7 @@ class _Builder:
                         if target is None:
                             target = self.by_name[key] = self.new_actor(
                                 name=e.name, code=e.code, country=e.country, sector=e.sector, kind=e.kind,
-                                key=norm_key(e.name), explicit_code=True, named=e.kind == "group")
+                                key=_norm_key(e.name), explicit_code=True, named=e.kind == "group")
                         self.mention(target, r.start - 1, r.end)
                         return
             return
@@ -1081,7 +1147,7 @@ class _Builder:
         start, end, country, org, definite, plural_det = np
         for k in range(start, r.start):
             # "the separatist leadership", "rebel forces": a non-state adjective wins
-            adj = self.dic.sector_adjectives.get(_token_key(self.toks[k]))
+            adj = self.dic.sector_adjectives.get(self.keys[k])
             if adj in NON_STATE_SECTORS and (role.sector in STATE_SECTORS or role.sector == "PTY"):
                 role = dataclasses.replace(role, sector=adj, office=None if role.kind != "person" else role.office)
         head = self.toks[r.end - 1]
@@ -1097,25 +1163,24 @@ class _Builder:
             if target is None and (country or org) and role.office and definite or (
                 target is None and (country or org) and role.office in ("leader", "president", "prime_minister", "foreign_minister", "chancellor", "supreme_leader", "king", "emir", "secretary_of_state", "foreign_secretary", "secretary_general")
             ):
-                held = self.dic.holder(org or country, role.office, self.day)
+                held = _holder(_Same(self.dic), org or country, role.office, self.day)
                 if held is not None:
                     person, term = held
                     target = self.actor_for_person(person)
             if target is None and (country or org) and role.office not in ("counterpart",):
-                name = doc[start:end].text
-                name = re.sub(r"^(the|a|an|his|her|its|their)\s+", "", name, flags=re.I)
+                name = _LEAD_DET.sub("", self.span_text(start, end))
                 code = org or (country + role.sector)
                 c, s = (None, None) if org else (country, role.sector)
                 target = self.find_generic(code, name) or self.new_actor(
                     name=name, code=code, country=c, sector=s, kind="person", gender=role.gender,
-                    offices={role.office} if role.office else set(), key=norm_key(name), explicit_code=True,
+                    offices={role.office} if role.office else set(), key=_norm_key(name), explicit_code=True,
                 )
             if target is None and definite and not (country or org) and role.office in LOCAL_OFFICES:
                 # "the mayor", "the judge" named by no one before: the article's own country's
-                name = re.sub(r"^(the|his|her|its|their)\s+", "", doc[start:end].text, flags=re.I)
+                name = _LEAD_DEF.sub("", self.span_text(start, end))
                 target = self.find_generic(role.sector, name) or self.new_actor(
                     name=name, code=role.sector, country=None, sector=role.sector, kind="person", gender=role.gender,
-                    offices={role.office}, key=norm_key(name), explicit_code=True)
+                    offices={role.office}, key=_norm_key(name), explicit_code=True)
             if target is not None:
                 self.mention(target, start, end)
             return
@@ -1138,7 +1203,7 @@ class _Builder:
             if definite or role.kind == "institution":
                 # "the government", "the military": the most recent actor of that sector
                 head_word = role.head_word
-                for _, a, _, _ in self.before(r.start):
+                for _, a, _, _ in self.iter_before(r.start):
                     if a.kind != ("institution" if role.kind == "institution" else "group"):
                         continue
                     if a.sector != role.sector and head_word not in a.heads:
@@ -1156,25 +1221,24 @@ class _Builder:
                 if role.kind == "institution":
                     # "the government" with none named before: a sector-only actor that
                     # takes the article's home country, if it has one (see fill_home)
-                    name = re.sub(r"^(the)\s+", "", doc[start:end].text, flags=re.I)
+                    name = _LEAD_THE.sub("", self.span_text(start, end))
                     target = self.new_actor(name=name, code=role.sector, country=None, sector=role.sector,
-                                            kind="institution", key=norm_key(name), explicit_code=True)
+                                            kind="institution", key=_norm_key(name), explicit_code=True)
                     target.heads.add(role.head_word)
                     self.mention(target, start, end)
                     return
             if role.sector in ("GOV",) or role.phrase in ("people", "population", "public", "children", "women", "families"):
                 return
             code, c, s = role.sector, None, role.sector
-        name = doc[start:end].text
-        name = re.sub(r"^((the|a|an|his|her|its|their|some|many|several|few|both|all|other|\d[\d,.]*|two|three|four|five|six|seven|eight|nine|ten|dozens|hundreds|thousands)\s+(of\s+)?)+", "", name, flags=re.I)
+        name = _LEAD_QUANT.sub("", self.span_text(start, end))
         kind = "institution" if role.kind == "institution" else "group"
         target = None
         for a in self.actors:
-            if a.code == code and a.kind == kind and (kind == "group" or a.key == norm_key(name)):
+            if a.code == code and a.kind == kind and (kind == "group" or a.key == _norm_key(name)):
                 target = a
                 break
         if target is None:
-            target = self.new_actor(name=name, code=code, country=c, sector=s, kind=kind, key=norm_key(name),
+            target = self.new_actor(name=name, code=code, country=c, sector=s, kind=kind, key=_norm_key(name),
                                     plural=role.plural, explicit_code=True, modifier_only=modifier)
         elif not modifier:
             target.modifier_only = False
@@ -1189,7 +1253,7 @@ class _Builder:
             other = next((a for a in self.actors if a.code == xcode and a.kind == kind), None)
             if other is None:
                 other = self.new_actor(name=xname, code=xcode, country=xcountry, sector=role.sector, kind=kind,
-                                       key=norm_key(xname), plural=role.plural, explicit_code=True)
+                                       key=_norm_key(xname), plural=role.plural, explicit_code=True)
             self.mention(other, xs, xe)
 
     def same_side(self, r: _Match, role: Role, modifier: bool, definite: bool) -> Optional[_Actor]:
@@ -1216,11 +1280,11 @@ class _Builder:
                                 and a.kind in ("person", "institution", "country"):
                             return self.country_group(a.country, role)
         # "the separatists", "separatist fighters" (not a bare "gunmen")
-        qualified = definite or any(self.dic.sector_adjectives.get(_token_key(self.toks[k])) == role.sector
+        qualified = definite or any(self.dic.sector_adjectives.get(self.keys[k]) == role.sector
                                     for k in range(max(0, r.start - 2), r.start))
         if (role.sector in NON_STATE_SECTORS and (qualified or modifier)) \
                 or (modifier and role.sector == "MIL" and not role.plural):
-            for i, a, _, _ in self.before(r.start):
+            for i, a, _, _ in self.iter_before(r.start):
                 if i < window and not (role.sector == "REB" and qualified) and not (modifier and role.sector == "MIL"):
                     break  # the article's rebels or army, however far back they were named
                 if a.sector == role.sector and a.country and a.kind in ("group", "institution") and (
@@ -1237,12 +1301,12 @@ class _Builder:
                 return a
         name = self.dic.country_names.get(country, country) + " " + role.phrase
         a = self.new_actor(name=name, code=code, country=country, sector=role.sector, kind="group",
-                           key=norm_key(name), plural=role.plural, explicit_code=True)
+                           key=_norm_key(name), plural=role.plural, explicit_code=True)
         a.heads.add(role.head_word)
         return a
 
     def find_generic(self, code: str, name: str) -> Optional[_Actor]:
-        key = norm_key(name)
+        key = _norm_key(name)
         for a in self.actors:
             if a.code == code and a.key == key and a.person is None:
                 return a
@@ -1259,7 +1323,7 @@ class _Builder:
             self.finish_person(a)
             return a
         a = self.new_actor(name=person.name, code="", country=None, sector=None, kind="person", person=person,
-                           key=norm_key(person.name))
+                           key=_norm_key(person.name))
         self.finish_person(a)
         return a
 
@@ -1431,7 +1495,7 @@ class _Builder:
         """Whether a phrase is a modifier inside a role noun phrase ("Egyptian, Qatari and
         U.S. mediators", "Russia's foreign ministry")."""
         j = m.end
-        limit = min(len(self.toks), m.end + 8)
+        limit = min(len(self.texts), m.end + 8)
         last = m  # the country phrase a coordination may follow
         while j < limit:
             if j in self.role_at:
@@ -1477,7 +1541,7 @@ class _Builder:
         target = self.by_name.get((code, kind, name))
         if target is None:
             target = self.by_name[(code, kind, name)] = self.new_actor(name=name, code=code, country=e.country, sector=e.sector, kind=kind,
-                                    key=norm_key(name), plural=e.form == "people" or (e.form == "region" and name.endswith("s")),
+                                    key=_norm_key(name), plural=e.form == "people" or (e.form == "region" and name.endswith("s")),
                                     explicit_code=True, named=kind == "group")
         self.mention(target, m.start, m.end)
 
@@ -1594,7 +1658,7 @@ class _Builder:
         for n, a in enumerate(live, start=1):
             aid = f"a{n}"
             ids[id(a)] = aid
-            spans = sorted({(self.toks[s].idx, self.toks[e - 1].idx + len(self.toks[e - 1].text)) for s, e, _ in a.mentions})
+            spans = sorted({(self.idx[s], self.idx[e - 1] + len(self.texts[e - 1])) for s, e, _ in a.mentions})
             code = a.code or ""
             country = a.country
             sector = a.sector

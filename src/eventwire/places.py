@@ -30,7 +30,7 @@ from collections import Counter
 from functools import lru_cache
 from typing import Optional
 
-from spacy.attrs import IDX, ORTH
+from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -99,12 +99,12 @@ class _Tokens:
     def __init__(self, doc: Doc, text: str):
         self.text = text  # doc.text, which spaCy rebuilds on each access
         if len(doc):
-            strings = doc.vocab.strings
-            orths, self.starts = doc.to_array([ORTH, IDX]).T.tolist()
-            self.words = [strings[o] for o in orths]
+            # the words are slices of the doc text (cheaper than a string-store lookup each)
+            self.starts, lengths = doc.to_array([IDX, LENGTH]).T.tolist()
+            self.ends = [s + n for s, n in zip(self.starts, lengths)]
+            self.words = [text[s:e] for s, e in zip(self.starts, self.ends)]
         else:
-            self.words, self.starts = [], []
-        self.ends = [s + len(w) for s, w in zip(self.starts, self.words)]
+            self.words, self.starts, self.ends = [], [], []
         self.lowers = [w.lower() for w in self.words]
         self.skip = [not w or not w[0].isalnum() or w.isspace() for w in self.words]
         self.n = len(self.words)
@@ -115,7 +115,20 @@ class _Tokens:
 
     def key(self, i: int, j: int) -> str:
         """Folded name of tokens ``i..j-1``."""
-        return name_key(self.text[self.starts[i] : self.ends[j - 1]])
+        return _name_key(self.text[self.starts[i] : self.ends[j - 1]])
+
+
+@lru_cache(maxsize=65536)
+def _name_key(text: str) -> str:
+    """:func:`~eventwire.gazetteer.name_key`, memoised: the scans fold the same words
+    over and over."""
+    return name_key(text)
+
+
+@lru_cache(maxsize=65536)
+def _lookup(gaz: Gazetteer, key: str) -> tuple[Candidate, ...]:
+    """``gaz.lookup_key(key)``, memoised (a tuple: callers get their own lists)."""
+    return tuple(gaz.lookup_key(key))
 
 
 ALIAS_MIN_POPULATION = 100_000
@@ -148,7 +161,7 @@ def _match_at(toks: _Tokens, gaz: Gazetteer, i: int, limit: int,
         key = toks.key(i, j)
         if key in rules.never:
             return j, [], ""
-        cands = gaz.lookup_key(key)
+        cands = _lookup(gaz, key)
         if cands:
             cands = _usable(cands, toks.text[toks.starts[i] : toks.ends[j - 1]])
         if cands:
@@ -157,20 +170,28 @@ def _match_at(toks: _Tokens, gaz: Gazetteer, i: int, limit: int,
 
 
 def _best(gaz: Gazetteer, cands: list[Candidate], context=None) -> Entry:
+    if context is None:
+        return _best_by_prior(gaz, tuple(cands))
     return gaz.rank(cands, context)[0].entry
+
+
+@lru_cache(maxsize=16384)
+def _best_by_prior(gaz: Gazetteer, cands: tuple[Candidate, ...]) -> Entry:
+    """The best candidate without context, memoised (most names recur across articles)."""
+    return gaz.rank(cands)[0].entry
 
 
 def _with_suffix(toks: _Tokens, gaz: Gazetteer, i: int, j: int, rules: PlaceRules):
     """'Leningrad' + 'region' -> the 'Leningrad region' entry, when there is one."""
     if j < toks.n and toks.lowers[j] in rules.suffixes:
         key = toks.key(i, j + 1)
-        cands = gaz.lookup_key(key)
+        cands = _lookup(gaz, key)
         if cands:
-            return j + 1, cands, key
+            return j + 1, list(cands), key
     return None
 
 
-def _collect(doc: Doc, text: str, gaz: Gazetteer, rules: PlaceRules) -> list[_Mention]:
+def _collect(doc: Doc, text: str, gaz: Gazetteer, rules: PlaceRules, ents=None) -> list[_Mention]:
     mentions: list[_Mention] = []
     toks = _Tokens(doc, text)
     taken = [False] * toks.n
@@ -218,7 +239,8 @@ def _collect(doc: Doc, text: str, gaz: Gazetteer, rules: PlaceRules) -> list[_Me
             for k in range(span.start, span.end):
                 taken[k] = True
 
-    ents = doc.ents  # spaCy builds the Spans anew on each access
+    if ents is None:
+        ents = doc.ents  # spaCy builds the Spans anew on each access
     label_of: list[Optional[Span]] = [None] * len(doc)
     for ent in ents:
         for k in range(ent.start, ent.end):
@@ -304,7 +326,7 @@ def _collect(doc: Doc, text: str, gaz: Gazetteer, rules: PlaceRules) -> list[_Me
 
 def _is_capital(gaz: Gazetteer, entry: Entry) -> bool:
     country = gaz.country(entry.country) if entry.country else None
-    return country is not None and entry.feature == "city" and _capital_name(gaz, country) == name_key(entry.name)
+    return country is not None and entry.feature == "city" and _capital_name(gaz, country) == _name_key(entry.name)
 
 
 def _capital_name(gaz: Gazetteer, country: Entry) -> str:
@@ -329,7 +351,7 @@ def _pair(text: str, gaz: Gazetteer, a: _Mention, b: _Mention) -> None:
             return
 
 
-def _context(doc: Doc, gaz: Gazetteer, mentions: list[_Mention]) -> tuple[Counter, dict[str, Counter]]:
+def _context(doc: Doc, gaz: Gazetteer, mentions: list[_Mention], ents=None) -> tuple[Counter, dict[str, Counter]]:
     votes: Counter = Counter()
     by_key: dict[str, Counter] = {}
     for m in mentions:
@@ -337,7 +359,7 @@ def _context(doc: Doc, gaz: Gazetteer, mentions: list[_Mention]) -> tuple[Counte
         if entry is not None and entry.country:
             votes[entry.country] += 1
             by_key.setdefault(m.key, Counter())[entry.country] += 1
-    for ent in doc.ents:
+    for ent in doc.ents if ents is None else ents:
         if ent.label_ == "NORP":
             code = gaz.demonym(ent.text)
             if code:
@@ -345,12 +367,13 @@ def _context(doc: Doc, gaz: Gazetteer, mentions: list[_Mention]) -> tuple[Counte
     return votes, by_key
 
 
-def resolve_mentions(doc: Doc, text: str, gaz: Gazetteer, mentions: list[_Mention]) -> list[Place]:
+def resolve_mentions(doc: Doc, text: str, gaz: Gazetteer, mentions: list[_Mention], ents=None) -> list[Place]:
+    """The places of the collected mentions (``ents``: ``doc.ents``, when the caller has them)."""
     for a, b in zip(mentions, mentions[1:]):
         _pair(text, gaz, a, b)
     for m in mentions:
         m.best = m.fixed or _best(gaz, m.cands)
-    votes, by_key = _context(doc, gaz, mentions)
+    votes, by_key = _context(doc, gaz, mentions, ents)
     places = []
     for m in mentions:
         entry = m.fixed
@@ -371,8 +394,9 @@ def annotate_places(doc: Doc) -> Doc:
     gaz = load_gazetteer()
     rules = place_rules()
     text = doc_text(doc)
-    mentions = _collect(doc, text, gaz, rules)
-    places = resolve_mentions(doc, text, gaz, mentions)
+    ents = doc.ents  # spaCy builds the Spans anew on each access
+    mentions = _collect(doc, text, gaz, rules, ents)
+    places = resolve_mentions(doc, text, gaz, mentions, ents)
     doc._.places = places
     dl = doc._.dateline
     if dl is not None and dl.place is None:

@@ -59,7 +59,7 @@ from typing import Optional
 
 import numpy
 
-from spacy.attrs import ENT_TYPE, IDX, IS_PUNCT, IS_SPACE, IS_TITLE, LEMMA, LOWER, POS
+from spacy.attrs import ENT_TYPE, IDX, IS_PUNCT, IS_SPACE, IS_TITLE, LEMMA, LOWER, POS, SENT_START
 from spacy.language import Language
 from spacy.symbols import PROPN, VERB
 from spacy.tokens import Doc, Span, Token
@@ -159,6 +159,12 @@ class Mark:
     pos: int
     length: int
     role: str  # OPEN or CLOSE
+
+
+@lru_cache(maxsize=65536)
+def _lower_string(strings, key: int) -> str:
+    """``strings[key].lower()``, memoised: an id always names the same string."""
+    return strings[key].lower()
 
 
 def _flank_role(text: str, pos: int, length: int, glyph_role: str, single: bool) -> Optional[str]:
@@ -341,12 +347,13 @@ class _QuoteFinder:
         self.text = doc_text(doc)
         self.cues = cues
         self.index = doc._.actor_index
+        self.body_start = doc._.body_start or 0  # each ``doc._`` access builds an Underscore
         self.sents = list(doc.sents)
         self.ents = doc.ents  # spaCy builds the tuple of Spans anew on each access
         self._columns()
         self.paras = paragraphs(self.text)
         self.para_starts = [p[0] for p in self.paras]
-        body = doc._.body_start or 0
+        body = self.body_start
         title_paras = tuple(s for s, _ in self.paras if s < body)
         self.regions = find_regions(self.text, self.paras, single_in=title_paras)
         self.region_starts = [r.open for r in self.regions]
@@ -390,7 +397,7 @@ class _QuoteFinder:
         capitalised proper nouns in the body the tagger left unlabelled."""
         ents = [(e.start, e.end) for e in self.ents if e.label_ == "PERSON"]
         taken = {i for s, e in ents for i in range(s, e)}
-        body = self.doc._.body_start or 0
+        body = self.body_start
         runs = []
         if len(self.doc):
             a = self._array
@@ -559,18 +566,24 @@ class _QuoteFinder:
         doc = self.doc
         strings = doc.vocab.strings
         if len(doc):
-            self._array = array = doc.to_array([IS_PUNCT, IS_SPACE, LEMMA, LOWER, POS, ENT_TYPE, IS_TITLE, IDX])
-            lemma_ids = array[:, 2].tolist()
-            lemma_of = {h: strings[h].lower() for h in set(lemma_ids)}
-            self._lemma = [lemma_of[h] for h in lemma_ids]  # token.lemma_.lower()
+            self._array = array = doc.to_array([IS_PUNCT, IS_SPACE, LEMMA, LOWER, POS, ENT_TYPE, IS_TITLE, IDX, SENT_START])
+            self._lemma = [_lower_string(strings, h) for h in array[:, 2].tolist()]  # token.lemma_.lower()
             self._pos = array[:, 4].tolist()
             self._idx = array[:, 7].tolist()
+            starts = array[:, 8].tolist()
         else:
-            self._array, self._lemma, self._pos, self._idx = None, [], [], []
-        self._sent_start = [0] * len(doc)  # token.sent.start
-        for sent in self.sents:
-            for i in range(sent.start, sent.end):
-                self._sent_start[i] = sent.start
+            self._array, self._lemma, self._pos, self._idx, starts = None, [], [], [], []
+        # token.sent.start: a sentence starts at token 0 and wherever SENT_START is 1 (as doc.sents reads it)
+        # token.sent is self.sents[self._sent_index[token.i]]
+        self._sent_start = [0] * len(doc)
+        self._sent_index = [0] * len(doc)
+        start = k = 0
+        for i, flag in enumerate(starts):
+            if flag == 1 and i > 0:
+                start = i
+                k += 1
+            self._sent_start[i] = start
+            self._sent_index[i] = k
 
     def _candidates(self) -> list[int]:
         """Indices of the tokens :meth:`run` looks at: not punctuation or space, with a
@@ -587,7 +600,7 @@ class _QuoteFinder:
 
     def _headline_colon(self, found: list, claimed: dict) -> None:
         """'EU's Borrell: cutting aid would be 'a mistake'': a headline's speaker and words."""
-        body = self.doc._.body_start or 0
+        body = self.body_start
         for start, end in self.paras:
             if start >= body:
                 break
@@ -757,7 +770,7 @@ class _QuoteFinder:
     def _trailing(self, verb: Token) -> Optional[tuple[tuple[int, int], Span]]:
         """'The EU is ready to act, the bloc's foreign policy chief said on Monday.': a
         sentence-final attribution the parser did not link to the clause before it."""
-        sent = verb.sent
+        sent = self.sents[self._sent_index[verb.i]]  # verb.sent
         if verb.tag_ not in ("VBD", "VBZ", "VBP") or verb.dep_ in ("amod", "acl", "relcl", "conj", "xcomp", "pcomp"):
             return None
         if any(c.dep_ in _SUBJ + ("dobj", "ccomp", "xcomp", "dative", "aux", "auxpass") for c in verb.children):
@@ -952,7 +965,7 @@ class _QuoteFinder:
         if source is None:
             return
         to, obj = source
-        sent = token.sent
+        sent = self.sents[self._sent_index[token.i]]  # token.sent
         phrase = (token.left_edge.i, max(token.right_edge.i, to.right_edge.i))
         tokens = [t for t in sent if not (phrase[0] <= t.i <= phrase[1])]
         before = [t for t in tokens if t.i < phrase[0]]
@@ -1273,7 +1286,7 @@ class _QuoteFinder:
                 return None
             if len(words) == 1 and words[0].isupper() and words[0] in self.acronyms:
                 return self._make(self.acronyms[words[0]], np, actor)
-            name = self.fullest(words, in_title=np.start_char < (self.doc._.body_start or 0))
+            name = self.fullest(words, in_title=np.start_char < self.body_start)
             if actor is not None and actor.kind == "person":
                 theirs = {w.lower() for w in re.split(r"[\s-]+", actor.name)}
                 if {w.lower() for w in re.split(r"[\s-]+", name)} & theirs:

@@ -13,6 +13,7 @@ import numpy
 
 from spacy.attrs import IS_ALPHA, LEMMA, LOWER, SENT_START
 from spacy.language import Language
+from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
 from . import docext  # noqa: F401
@@ -26,6 +27,14 @@ NEGATORS = frozenset({"not", "no", "never", "n't", "without", "nor"})
 def lexicon() -> tuple[frozenset[str], frozenset[str]]:
     data = load_yaml("tone.yaml")
     return frozenset(w.lower() for w in data["positive"]), frozenset(w.lower() for w in data["negative"])
+
+
+@lru_cache(maxsize=1)
+def _lexicon_ids() -> frozenset[int]:
+    """The string-store ids (hashes) of the lexicon's words: a LOWER id is tested against
+    them without looking up its string."""
+    positive_words, negative_words = lexicon()
+    return frozenset(get_string_id(w) for w in positive_words | negative_words)
 
 
 def score_doc(doc: Doc) -> Tone:
@@ -43,7 +52,8 @@ def score_doc(doc: Doc) -> Tone:
     lowers = rows[:, 1]
     lemmas = rows[:, 2]
     lexicon_words = positive_words | negative_words
-    keep_low = [h for h in numpy.unique(lowers[alpha]).tolist() if strings[h] in lexicon_words]
+    lexicon_ids = _lexicon_ids()
+    keep_low = [h for h in numpy.unique(lowers[alpha]).tolist() if h in lexicon_ids]
     keep_lemma = [h for h in numpy.unique(lemmas[alpha]).tolist() if strings[h].lower() in lexicon_words]
     hits = numpy.flatnonzero(alpha & (numpy.isin(lowers, keep_low) | numpy.isin(lemmas, keep_lemma)))
     pos = neg = 0
