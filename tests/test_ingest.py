@@ -383,3 +383,32 @@ def test_worker_analyzer_passes_the_profile(monkeypatch):
         assert os.environ["EVENTWIRE_PROFILE"] == "accurate"  # the parameter, not this process's environment
     finally:
         lib.worker_analyzer.cache_clear()
+
+
+class _CountingAnalyzer:
+    def __init__(self, fail: bool = False):
+        self.seen: list[str] = []
+        self.fail = fail
+
+    def analyze(self, article):
+        self.seen.append(article.id)
+        if self.fail:
+            raise RuntimeError("model missing a file")
+        return None
+
+
+@pytest.mark.parametrize("fail", [False, True])
+def test_settle_warms_up_then_freezes_the_loaded_objects(fail):
+    import gc
+
+    from eventwire.ingest import WARM_UP, settle
+
+    before = gc.get_freeze_count()
+    keep = [{"n": i} for i in range(1000)]  # long-lived objects made before settling
+    fake = _CountingAnalyzer(fail)
+    try:
+        assert settle(fake) is fake
+        assert fake.seen == [WARM_UP.id]  # one warm-up analysis, whether or not it fails
+        assert gc.get_freeze_count() >= before + len(keep)
+    finally:
+        gc.unfreeze()

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import gc
 import inspect
 import logging
 import os
@@ -109,16 +110,45 @@ BatchResult = tuple[str, list]  # (model name, [Analysis | Prepared | Failure])
 
 @functools.lru_cache(maxsize=2)
 def worker_analyzer(model: Optional[str], batch_size: int, profile: Optional[str] = None):
-    """The analyser of this process, loaded once (on a Dask worker: once per worker)."""
+    """The analyser of this process, loaded once (on a Dask worker: once per worker),
+    then settled (:func:`settle`)."""
     from .pipeline import Analyzer
 
     if not profile:
-        return Analyzer(model, batch_size=batch_size)
-    if "profile" in inspect.signature(Analyzer).parameters:
-        return Analyzer(model, batch_size=batch_size, profile=profile)
-    # An analyser without the parameter reads the profile from the environment.
-    os.environ[PROFILE_ENV] = profile
-    return Analyzer(model, batch_size=batch_size)
+        analyzer = Analyzer(model, batch_size=batch_size)
+    elif "profile" in inspect.signature(Analyzer).parameters:
+        analyzer = Analyzer(model, batch_size=batch_size, profile=profile)
+    else:
+        # An analyser without the parameter reads the profile from the environment.
+        os.environ[PROFILE_ENV] = profile
+        analyzer = Analyzer(model, batch_size=batch_size)
+    return settle(analyzer)
+
+
+WARM_UP = Article(
+    id="eventwire-warm-up",
+    title="Ministers meet in Geneva",
+    text="GENEVA, May 4 - The foreign ministers of France and Kenya met in Geneva on Monday. "
+    '"We agreed to talk again next week," the French minister said.',
+)
+
+
+def settle(analyzer):
+    """Load what the analyser loads lazily (gazetteer, dictionaries, caches) by analysing
+    one short article, then move every object alive into the garbage collector's
+    permanent generation (``gc.freeze``).
+
+    A loaded pipeline is some 300,000 long-lived Python objects; without the freeze
+    every full collection walks all of them again, about 2.4 ms of CPU per article
+    analysed. Objects created later are collected as usual. Returns ``analyzer``.
+    """
+    try:
+        analyzer.analyze(WARM_UP)
+    except Exception:  # a warm-up failure only costs the speed-up; the real articles report their own errors
+        log.debug("warm-up analysis failed", exc_info=True)
+    gc.collect()
+    gc.freeze()
+    return analyzer
 
 
 def analyze_batch(
