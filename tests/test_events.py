@@ -256,6 +256,30 @@ def test_dedup_keeps_the_more_specific_record():
     assert [e.cameo for e in kept] == ["195"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "MOSCOW (Wireline) - Russia and China agreed on Monday to expand military cooperation, "
+        "while Kyiv urged Beijing to stop supplying drones.\n\nThe two leaders did not meet.",
+        "Israeli jets struck hundreds of targets in Gaza overnight, the army said, after militants fired rockets.",
+        "",
+    ],
+)
+def test_parse_tables_match_the_tokens(nlp, text):
+    """The coder reads the parse from per-doc tables; they must say what the Tokens say."""
+    from eventwire.events import _Tree
+
+    doc = nlp(text)
+    tree = _Tree(doc)
+    for tok in doc:
+        i = tok.i
+        assert (tree.dep[i], tree.lemma[i], tree.lower[i], tree.pos[i], tree.tag[i]) == (
+            tok.dep_, tok.lemma_.lower(), tok.lower_, tok.pos_, tok.tag_)
+        assert tree.head_i[i] == tok.head.i
+        assert [c.i for c in tree.kids(tok)] == [c.i for c in tok.children]
+        assert tree.depth(i) == len(list(tok.ancestors))
+
+
 def test_no_events_without_an_actor_index(nlp):
     doc = nlp("Russia attacked Ukraine.")
     doc._.actor_index = None

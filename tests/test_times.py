@@ -298,3 +298,34 @@ def test_seed_eight_days_after_stays_unresolved(seed):
 
 def test_seed_reference_date_is_a_wednesday():
     assert dt.date.fromisoformat(PUB).strftime("%A") == "Wednesday"
+
+
+def _scan_without_cues(text: str) -> tuple:
+    from eventwire.times import time_rules
+
+    found = []
+    for kind, pattern, _cues in time_rules().patterns:
+        for m in pattern.finditer(text):
+            if m.end() > m.start():
+                found.append((m.start(), m.end(), kind, m.groupdict()))
+    found.sort(key=lambda c: (c[0], -(c[1] - c[0])))
+    return tuple(found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Talks resumed on Tuesday, two days after the ceasefire collapsed, officials said.",
+        "KYIV, March 14 (Reuters) - The strikes came overnight; a week earlier, in the 1990S style, nothing.",
+        "YESTERDAY the PREVIOUS WEEK, later that day, THE SAME DAY, in the winter of 2023.",
+        "The summit, held during Ramadan and before Christmas, ended last month.",
+        "yeſterday's vote and toNİght's session, tonıght: the dotless and long letters an ignore-case pattern matches",
+        "Nothing here has a date at all.",
+        "",
+    ],
+)
+def test_cue_words_never_skip_a_match(text):
+    """The cue-word pre-check only skips patterns that could not match."""
+    from eventwire.times import pattern_matches, time_rules
+
+    assert pattern_matches(text, time_rules().patterns) == _scan_without_cues(text)

@@ -54,7 +54,7 @@ from functools import lru_cache
 from typing import Iterable, Optional
 
 import numpy as np
-from spacy.attrs import LEMMA, LOWER, POS
+from spacy.attrs import DEP, HEAD, LEMMA, LOWER, POS, TAG
 from spacy.language import Language
 from spacy.parts_of_speech import ADJ, AUX, NOUN, PROPN, VERB
 from spacy.strings import hash_string
@@ -156,56 +156,102 @@ def _adjective_hashes() -> np.ndarray:
 # Parse helpers
 
 
-def _low(tok: Token) -> str:
-    return tok.lower_
+class _Names(dict):
+    """Token index -> the string of a hash column of ``doc.to_array``, looked up on first use."""
 
+    def __init__(self, strings, hashes: np.ndarray):
+        super().__init__()
+        self.strings = strings
+        self.hashes = hashes
 
-def _lemma(tok: Token) -> str:
-    return tok.lemma_.lower()
-
-
-def _forms(tok: Token) -> set[str]:
-    return {tok.lemma_.lower(), tok.lower_}
+    def __missing__(self, i: int) -> str:
+        name = self[i] = self.strings[int(self.hashes[i])]
+        return name
 
 
 class _Tree:
-    """Dependency-tree helpers with the children of each token cached (building spaCy
-    Token objects is the main cost of walking a parse)."""
+    """Dependency-tree helpers over per-doc tables.
+
+    Reading ``tok.dep_`` or ``tok.lemma_`` looks a string up on every access, and
+    ``tok.children`` builds new Token objects on every walk; here the dependency label,
+    lower-cased lemma, lower form and POS of every token are read once per doc from
+    ``doc.to_array`` into lists indexed by ``tok.i`` (the tag, rarely read, on first
+    use), and each token's children (``kids_[i]``, in index order as ``tok.children``
+    gives them) are built once. Results that depend only on the parse and the actor
+    index (a verb's object, its prepositions, a token's actor) are computed once per token.
+    """
 
     def __init__(self, doc: Doc):
         self.doc = doc
-        self._kids: dict[int, tuple] = {}
+        n = len(doc)
+        self.arr = doc.to_array([HEAD, DEP, LEMMA, LOWER, POS, TAG]) if n else np.zeros((0, 6), dtype=np.uint64)
+        strings = doc.vocab.strings
+
+        self.dep = [strings[h] for h in self.arr[:, 1].tolist()]
+        self.lemma = [strings[h].lower() for h in self.arr[:, 2].tolist()]
+        self.lower = [strings[h] for h in self.arr[:, 3].tolist()]
+        self.pos = [strings[h] for h in self.arr[:, 4].tolist()]
+        self.tag = _Names(strings, self.arr[:, 5])  # rarely read: looked up on first use
+        # HEAD is an offset from the token (a negative offset wraps in uint64)
+        self.head_i = (self.arr[:, 0].astype(np.int64) + np.arange(n, dtype=np.int64)).tolist()
+        kid_idx: dict[int, list[int]] = {}
+        for j, h in enumerate(self.head_i):
+            if h != j:
+                kid_idx.setdefault(h, []).append(j)
+        toks = list(doc)
+        # every token is the child of one head, so each Token object here is built once
+        self.kids_: dict[int, tuple] = {i: tuple(map(toks.__getitem__, ks)) for i, ks in kid_idx.items()}
+        self.kids_.update((i, ()) for i in range(n) if i not in kid_idx)
+        self._memo_object: dict[int, Optional[Token]] = {}
+        self._memo_passive: dict[int, bool] = {}
+        self._memo_preps: dict[int, list[Token]] = {}
+        self._memo_reach: dict[int, list[Token]] = {}
+        self._memo_actor: dict[tuple[int, int], Optional[Actor]] = {}
+
+    def depth(self, i: int) -> int:
+        """The number of ancestors of token ``i`` (``len(list(tok.ancestors))``)."""
+        n = 0
+        while self.head_i[i] != i:
+            i = self.head_i[i]
+            n += 1
+        return n
 
     def kids(self, tok: Token) -> tuple:
-        got = self._kids.get(tok.i)
-        if got is None:
-            got = self._kids[tok.i] = tuple(tok.children)
-        return got
+        """The children of ``tok`` (as ``tok.children``, built once per doc)."""
+        return self.kids_[tok.i]
+
+    def forms(self, tok: Token) -> set[str]:
+        """The lower-cased lemma and form of ``tok``."""
+        return {self.lemma[tok.i], self.lower[tok.i]}
 
     def _children(self, tok: Token, *deps: str) -> list[Token]:
-        return [c for c in self.kids(tok) if c.dep_ in deps]
+        return [c for c in self.kids_[tok.i] if self.dep[c.i] in deps]
 
 
     def _is_passive(self, verb: Token) -> bool:
-        return any(c.dep_ in ("nsubjpass", "auxpass", "csubjpass") for c in self.kids(verb))
+        got = self._memo_passive.get(verb.i)
+        if got is None:
+            dep = self.dep
+            got = self._memo_passive[verb.i] = any(dep[c.i] in ("nsubjpass", "auxpass", "csubjpass") for c in self.kids_[verb.i])
+        return got
 
 
     def _subject(self, verb: Token, depth: int = 0) -> Optional[Token]:
         """The subject (or passive agent) token of a verb, inherited through xcomp/conj."""
         if depth > 6:
             return None
-        subjects = [c for c in self.kids(verb) if c.dep_ in SUBJECT_DEPS]
+        subjects = [c for c in self.kids_[verb.i] if self.dep[c.i] in SUBJECT_DEPS]
         if subjects:
             # a dateline ("BEIJING (Reuters) -") is often parsed as a second subject
             left = [c for c in subjects if c.i < verb.i]
             subj = left[-1] if left else subjects[0]
-            if _low(subj) in ("who", "which", "that"):
+            if self.lower[subj.i] in ("who", "which", "that"):
                 # "Scholz, who he said had agreed to ...": the relative clause's head
                 cur = verb
                 for _ in range(6):
-                    if cur.dep_ == "relcl":
+                    if self.dep[cur.i] == "relcl":
                         return cur.head
-                    if cur.head.i == cur.i:
+                    if self.head_i[cur.i] == cur.i:
                         break
                     cur = cur.head
             return subj
@@ -214,82 +260,101 @@ class _Tree:
                 for p in self._children(agent, "pobj"):
                     return p
             return None
-        if verb.dep_ == "acl" and verb.tag_ == "VBN":
+        if self.dep[verb.i] == "acl" and self.tag[verb.i] == "VBN":
             # "a deal brokered by Qatar", "a ceasefire proposed by Russia": the agent acts
             for agent in self._children(verb, "agent"):
                 for p in self._children(agent, "pobj"):
                     return p
-        if verb.dep_ in ("relcl", "acl") and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
+        if self.dep[verb.i] in ("relcl", "acl") and self.pos[self.head_i[verb.i]] in ("NOUN", "PROPN", "PRON"):
             return verb.head
-        if verb.dep_ in INHERIT_SUBJECT and verb.head.i != verb.i:
-            if verb.dep_ == "advcl" and any(c.dep_ == "mark" for c in self.kids(verb)):
+        if self.dep[verb.i] in INHERIT_SUBJECT and self.head_i[verb.i] != verb.i:
+            if self.dep[verb.i] == "advcl" and any(self.dep[c.i] == "mark" for c in self.kids_[verb.i]):
                 return None
-            if verb.dep_ == "pcomp":
-                head = verb.head.head if verb.head.dep_ == "prep" else verb.head
-                if head.pos_ not in ("VERB", "AUX"):
+            if self.dep[verb.i] == "pcomp":
+                head = verb.head.head if self.dep[self.head_i[verb.i]] == "prep" else verb.head
+                if self.pos[head.i] not in ("VERB", "AUX"):
                     return None
-                if verb.head.dep_ == "prep" and _lemma(verb.head) in ("against", "of", "from"):
+                if self.dep[self.head_i[verb.i]] == "prep" and self.lemma[self.head_i[verb.i]] in ("against", "of", "from"):
                     # "warned X against invading": the object of warn does the invading
-                    for c in self.kids(head):
-                        if c.dep_ == "dobj":
+                    for c in self.kids_[head.i]:
+                        if self.dep[c.i] == "dobj":
                             return c
                 return self._subject(head, depth + 1)
-            if verb.dep_ == "xcomp":
+            if self.dep[verb.i] == "xcomp":
                 # "urged X to withdraw": the object of the governing verb is the subject
-                for c in self.kids(verb.head):
-                    if c.dep_ in ("dobj",):
+                for c in self.kids_[self.head_i[verb.i]]:
+                    if self.dep[c.i] in ("dobj",):
                         return c
             return self._subject(verb.head, depth + 1)
         return None
 
 
     def _object(self, verb: Token) -> Optional[Token]:
+        """The object slot of ``verb`` (the subject of a passive), computed once per token."""
+        i = verb.i
+        if i not in self._memo_object:
+            self._memo_object[i] = self._find_object(verb)
+        return self._memo_object[i]
+
+    def _find_object(self, verb: Token) -> Optional[Token]:
         if self._is_passive(verb):
-            for c in self.kids(verb):
-                if c.dep_ in ("nsubjpass", "csubjpass"):
+            for c in self.kids_[verb.i]:
+                if self.dep[c.i] in ("nsubjpass", "csubjpass"):
                     return c
-        kids = self.kids(verb)
-        for c in sorted(kids, key=lambda k: k.dep_ != "dobj"):
-            if c.dep_ in ("dobj", "dative", "oprd"):
-                if _lemma(c) in MEASURE_NOUNS:
+        kids = self.kids_[verb.i]
+        for c in sorted(kids, key=lambda k: self.dep[k.i] != "dobj"):
+            if self.dep[c.i] in ("dobj", "dative", "oprd"):
+                if self.lemma[c.i] in MEASURE_NOUNS:
                     # "held eight hours of talks", "launched a wave of strikes"
-                    for pr in self.kids(c):
-                        if pr.dep_ == "prep" and _lemma(pr) == "of":
-                            for po in self.kids(pr):
-                                if po.dep_ == "pobj":
+                    for pr in self.kids_[c.i]:
+                        if self.dep[pr.i] == "prep" and self.lemma[pr.i] == "of":
+                            for po in self.kids_[pr.i]:
+                                if self.dep[po.i] == "pobj":
                                     return po
                 return c
         return None
 
 
     def _preps(self, tok: Token) -> list[Token]:
-        return [c for c in self.kids(tok) if c.dep_ in ("prep", "agent", "dative") and c.pos_ == "ADP"]
+        """The prepositions on ``tok`` (a new list: callers may extend it)."""
+        got = self._memo_preps.get(tok.i)
+        if got is None:
+            dep, pos = self.dep, self.pos
+            got = self._memo_preps[tok.i] = [c for c in self.kids_[tok.i] if dep[c.i] in ("prep", "agent", "dative") and pos[c.i] == "ADP"]
+        return list(got)
 
 
     def _reachable_preps(self, head: Token) -> list[Token]:
         """Prepositions on ``head``, on its object (and the object's conjuncts), and one
-        level down ("spoke by phone with X", "launched drones and missiles at X")."""
+        level down ("spoke by phone with X", "launched drones and missiles at X").
+        Computed once per token; a new list each call."""
+        got = self._memo_reach.get(head.i)
+        if got is None:
+            got = self._memo_reach[head.i] = self._find_reachable_preps(head)
+        return list(got)
+
+    def _find_reachable_preps(self, head: Token) -> list[Token]:
         out = self._preps(head)
         # "pulled its troops out of Ukraine": the phrase hangs on the particle
-        out += [p for c in self.kids(head) if c.dep_ == "prt" or (c.dep_ == "prep" and self._pobj(c) is None)
+        out += [p for c in self.kids_[head.i] if self.dep[c.i] == "prt" or (self.dep[c.i] == "prep" and self._pobj(c) is None)
                 for p in self._preps(c)]
-        obj = self._object(head) if head.pos_ in ("VERB", "AUX") else None
+        obj = self._object(head) if self.pos[head.i] in ("VERB", "AUX") else None
         if obj is not None:
             for t in (obj, *obj.conjuncts):
                 out += self._preps(t)
-            if obj.dep_ == "pobj" and obj.head.head.dep_ in ("dobj", "dative"):
+            if self.dep[obj.i] == "pobj" and self.dep[self.head_i[self.head_i[obj.i]]] in ("dobj", "dative"):
                 # "struck hundreds of targets in Gaza": the measure noun's own phrases
-                out += [p for p in self._preps(obj.head.head) if p.i != obj.head.i]
+                out += [p for p in self._preps(obj.head.head) if p.i != self.head_i[obj.i]]
         for pr in list(out):
             po = self._pobj(pr)
-            if po is not None and po.pos_ in ("NOUN", "PROPN"):
+            if po is not None and self.pos[po.i] in ("NOUN", "PROPN"):
                 out += [p for p in self._preps(po) if p not in out]
         return out
 
 
     def _pobj(self, prep: Token) -> Optional[Token]:
-        for c in self.kids(prep):
-            if c.dep_ in ("pobj", "pcomp"):
+        for c in self.kids_[prep.i]:
+            if self.dep[c.i] in ("pobj", "pcomp"):
                 return c
         return None
 
@@ -310,9 +375,9 @@ class _Coder(_Tree):
                 span = doc.char_span(start, end, alignment_mode="expand")
                 if span is None:
                     continue
-                for t in span:
-                    if self.tok_actor[t.i] is None and _usable(actor):
-                        self.tok_actor[t.i] = actor
+                for i in range(span.start, span.end):
+                    if self.tok_actor[i] is None and _usable(actor):
+                        self.tok_actor[i] = actor
         self.quotes = list(doc._.quotes or ())
         self.consumed: set[int] = set()
         self.places = sorted(doc._.places or (), key=lambda p: p.span)
@@ -320,8 +385,9 @@ class _Coder(_Tree):
         self.dateline_span = tuple(dateline.span) if dateline is not None else None
         self.dateline_place = getattr(dateline, "place", None) if dateline is not None else None
         if self.dateline_span is not None:
-            for t in doc.char_span(*self.dateline_span, alignment_mode="expand") or ():
-                self.tok_actor[t.i] = None
+            span = doc.char_span(*self.dateline_span, alignment_mode="expand")
+            for i in (range(span.start, span.end) if span is not None else ()):
+                self.tok_actor[i] = None
         self.history: list[tuple[int, str, Actor, str, str, int]] = []  # (sentence, root, source, object, trigger, head)
         self.groups: list[tuple[int, tuple]] = []  # (sentence, parties) of events of three or more coordinated parties
         self.acts: list[tuple[int, str, Actor, Actor, int]] = []  # (sentence, root, source, target, head) of coded events
@@ -331,8 +397,7 @@ class _Coder(_Tree):
         self.sents = list(doc.sents)
         self._sent_index = [0] * len(doc)
         for n, sent in enumerate(self.sents):
-            for i in range(sent.start, sent.end):
-                self._sent_index[i] = n
+            self._sent_index[sent.start : sent.end] = [n] * (sent.end - sent.start)
         self._phrases = _dictionaries.load_dictionaries().phrases
         self.sentence_targets: dict[int, Actor] = {}  # sentence start -> last named target
         self.emitted: dict[int, str] = {}  # head token -> root of the event coded there
@@ -342,26 +407,24 @@ class _Coder(_Tree):
     def _find_triggers(self) -> None:
         """Token indices whose lemma is in a lexicon (vectorised; no Python token scan)."""
         verbs, nouns, frames = _lexicon_hashes()
-        arr = self.doc.to_array([LEMMA, LOWER, POS])
-        if len(arr) == 0:
+        if len(self.arr) == 0:
             self.verb_idx = self.noun_idx = self.frame_idx = []
             return
-        lemma, lower, pos = arr[:, 0], arr[:, 1], arr[:, 2]
+        lemma, lower, pos = self.arr[:, 2], self.arr[:, 3], self.arr[:, 4]
         verbish = (pos == VERB) | (pos == AUX)
         known = _member(lemma, verbs)
         hits = set(np.nonzero(known & (verbish | _member(lemma, _adjective_hashes())))[0].tolist())
-        strings = self.doc.vocab.strings
         for i in np.nonzero(verbish & ~known)[0].tolist():
             # the tagger's lemma is occasionally wrong ("staged" -> "stag"): try the form
-            low = strings[int(lower[i])]
+            low = self.lower[i]
             if low.endswith(("d", "s", "ing")) and any(
                 f in self.lex.verbs for f in (low[:-1], low[:-2], low[:-3] + "e", low[:-3])
             ):
                 hits.add(i)
         for i in np.nonzero(pos == ADJ)[0].tolist():
             # "relaxed restrictions on X" tagged as an adjective that still takes an object
-            low = strings[int(lower[i])]
-            if low.endswith("ed") and any(c.dep_ == "dobj" for c in self.doc[i].children) and any(
+            low = self.lower[i]
+            if low.endswith("ed") and any(self.dep[c.i] == "dobj" for c in self.kids_[i]) and any(
                 f in self.lex.verbs for f in (low[:-1], low[:-2], low[:-3])
             ):
                 hits.add(i)
@@ -392,7 +455,7 @@ class _Coder(_Tree):
         if tok is None or not self.in_dateline(tok):
             return tok
         for c in tok.subtree:
-            if c.dep_ in ("appos", "conj", "npadvmod") and not self.in_dateline(c) and c.pos_ in ("PROPN", "NOUN"):
+            if self.dep[c.i] in ("appos", "conj", "npadvmod") and not self.in_dateline(c) and self.pos[c.i] in ("PROPN", "NOUN"):
                 return c
         return None
 
@@ -403,9 +466,16 @@ class _Coder(_Tree):
         return None
 
     def actor_of(self, tok: Optional[Token], depth: int = 0) -> Optional[Actor]:
-        """The usable actor ``tok`` refers to (one with a country, or an IGO/NGO)."""
+        """The usable actor ``tok`` refers to (one with a country, or an IGO/NGO), computed
+        once per token and depth (it reads only the parse and the actor stage's index)."""
+        if tok is None:
+            return None
+        key = (tok.i, depth)
+        if key in self._memo_actor:
+            return self._memo_actor[key]
         actor = self._actor_of(tok, depth)
-        return actor if actor is not None and _usable(actor) else None
+        got = self._memo_actor[key] = actor if actor is not None and _usable(actor) else None
+        return got
 
     def _actor_of(self, tok: Optional[Token], depth: int = 0) -> Optional[Actor]:
         if tok is None or depth > 2:
@@ -414,14 +484,14 @@ class _Coder(_Tree):
             return None  # "ready to defend itself": no second party
         if self.tok_actor[tok.i] is None and self.in_dateline(tok):
             return None
-        for c in self.kids(tok):
-            if c.dep_ == "amod" and c.i < tok.i:
+        for c in self.kids_[tok.i]:
+            if self.dep[c.i] == "amod" and c.i < tok.i:
                 led = self.agent_modifier(c)  # "the Kenyan-led mission" is Kenya's, whoever it serves
                 if led is not None:
                     return led
         if self.tok_actor[tok.i] is not None:
             return self.tok_actor[tok.i]
-        if tok.dep_ in ("amod", "compound", "npadvmod", "poss") and tok.i < tok.head.i:
+        if self.dep[tok.i] in ("amod", "compound", "npadvmod", "poss") and tok.i < self.head_i[tok.i]:
             named = self.modifier_actor(tok)
             if named is not None:
                 return named
@@ -437,11 +507,11 @@ class _Coder(_Tree):
             return group
         left = tok.i
         for c in tok.lefts:
-            if c.dep_ in NP_LEFT_DEPS:
+            if self.dep[c.i] in NP_LEFT_DEPS:
                 left = min(left, c.left_edge.i)
         right = tok.i
         for c in tok.rights:
-            if c.dep_ in ("appos", "compound", "flat"):
+            if self.dep[c.i] in ("appos", "compound", "flat"):
                 right = max(right, c.right_edge.i)
         try:
             actor = self.index.resolve(self.doc[left : right + 1])
@@ -450,21 +520,21 @@ class _Coder(_Tree):
             actor = None
         if actor is not None and _usable(actor):
             return actor
-        for c in self.kids(tok):
-            if c.dep_ in ACTOR_MODIFIER_DEPS and c.i < tok.i:
+        for c in self.kids_[tok.i]:
+            if self.dep[c.i] in ACTOR_MODIFIER_DEPS and c.i < tok.i:
                 if self.tok_actor[c.i] is not None:
                     return self.tok_actor[c.i]
                 named = self.modifier_actor(c)
                 if named is not None:
                     return named
-        for c in self.kids(tok):
-            if c.dep_ == "appos":
+        for c in self.kids_[tok.i]:
+            if self.dep[c.i] == "appos":
                 a = self.actor_of(c, depth + 1)
                 if a is not None:
                     return a
-        if _lemma(tok) in self.lex.people or tok.pos_ == "PROPN":
+        if self.lemma[tok.i] in self.lex.people or self.pos[tok.i] == "PROPN":
             for prep in self._preps(tok):
-                if _lemma(prep) == "of":
+                if self.lemma[prep.i] == "of":
                     a = self.actor_of(self._pobj(prep), depth + 1)
                     if a is not None:
                         return a
@@ -473,15 +543,15 @@ class _Coder(_Tree):
     def group_of(self, tok: Token, depth: int) -> Optional[Actor]:
         """"Khan's supporters", "thousands of Armenians": a crowd of a country's people is
         not its government (nor the person it follows)."""
-        sector = self.lex.people.get(_lemma(tok))
+        sector = self.lex.people.get(self.lemma[tok.i])
         if sector not in GROUP_SECTORS:
             return None
-        owners = [c for c in self.kids(tok) if c.dep_ == "poss"]
-        owners += [p for pr in self._preps(tok) if _lemma(pr) == "of" for p in self.kids(pr) if p.dep_ == "pobj"]
+        owners = [c for c in self.kids_[tok.i] if self.dep[c.i] == "poss"]
+        owners += [p for pr in self._preps(tok) if self.lemma[pr.i] == "of" for p in self.kids_[pr.i] if self.dep[p.i] == "pobj"]
         for owner in owners:
-            if owner.pos_ == "PRON":
+            if self.pos[owner.i] == "PRON":
                 continue
-            inner = self.lex.people.get(_lemma(owner))
+            inner = self.lex.people.get(self.lemma[owner.i])
             actor = self.actor_of(owner, depth + 1)
             if actor is None or not actor.country:
                 continue
@@ -506,9 +576,9 @@ class _Coder(_Tree):
                 out.append(a)
 
         for t in [tok, *tok.conjuncts]:
-            if t.pos_ in ("NOUN", "PROPN"):
+            if self.pos[t.i] in ("NOUN", "PROPN"):
                 mods = [self.tok_actor[m.i] or self.modifier_actor(m)
-                        for c in self.kids(t) if c.dep_ in ("amod", "compound", "nmod") and c.i < t.i
+                        for c in self.kids_[t.i] if self.dep[c.i] in ("amod", "compound", "nmod") and c.i < t.i
                         for m in (c, *c.conjuncts)]
                 mods = [m for m in mods if m is not None]
                 if len({m.code for m in mods}) >= 2:
@@ -521,7 +591,7 @@ class _Coder(_Tree):
     def modifier_actor(self, mod: Token) -> Optional[Actor]:
         """A country named by a modifier the actor stage does not index ("a Russian
         assault", "North Korean officials", "French brandy")."""
-        if mod.pos_ not in ("ADJ", "PROPN", "NOUN") or not mod.text[:1].isupper():
+        if self.pos[mod.i] not in ("ADJ", "PROPN", "NOUN") or not mod.text[:1].isupper():
             return None
         name, _, tail = mod.text.rpartition("-")
         if name and tail.lower() in AGENT_SUFFIXES:
@@ -530,7 +600,7 @@ class _Coder(_Tree):
             if entry is not None and entry.country and entry.form in ("adjective", "name", "capital", "people", "seat"):
                 return Actor(id="", name=entry.name, code=entry.code, country=entry.country, kind=entry.kind)
             return None
-        words = [t for t in self.doc[mod.left_edge.i : mod.i + 1] if t.dep_ != "det" and t.pos_ != "DET"]
+        words = [t for t in self.doc[mod.left_edge.i : mod.i + 1] if self.dep[t.i] != "det" and self.pos[t.i] != "DET"]
         if mod.i > 0 and words[0].i == mod.i and self.doc[mod.i - 1].text[:1].isupper():
             wider = self._phrases.get(_dictionaries.norm_key(self.doc[mod.i - 1].text + mod.text))
             if wider is not None and not wider.country:
@@ -547,9 +617,9 @@ class _Coder(_Tree):
         """The actor of "U.S.-backed", "Kenyan-led" (one token or three)."""
         if "-" in mod.text:
             return self.modifier_actor(mod)
-        if mod.tag_ == "VBN" and _low(mod) in AGENT_SUFFIXES:
-            for g in self.kids(mod):
-                if g.i < mod.i and g.dep_ in ("npadvmod", "compound", "nmod", "amod"):
+        if self.tag[mod.i] == "VBN" and self.lower[mod.i] in AGENT_SUFFIXES:
+            for g in self.kids_[mod.i]:
+                if g.i < mod.i and self.dep[g.i] in ("npadvmod", "compound", "nmod", "amod"):
                     return self.tok_actor[g.i] or self.modifier_actor(g)
         return None
 
@@ -558,12 +628,12 @@ class _Coder(_Tree):
         clause reported by a speech or denial verb is taken to be the speaker."""
         cur = verb
         for _ in range(4):
-            if cur.dep_ in ("xcomp", "conj", "acomp") and cur.head.i != cur.i:
+            if self.dep[cur.i] in ("xcomp", "conj", "acomp") and self.head_i[cur.i] != cur.i:
                 cur = cur.head
                 continue
-            if cur.dep_ == "ccomp":
+            if self.dep[cur.i] == "ccomp":
                 gov = cur.head
-                kinds = {f.kind for f in self.lex.frames.get(_lemma(gov), ())}
+                kinds = {f.kind for f in self.lex.frames.get(self.lemma[gov.i], ())}
                 if kinds & {"speech", "deny"}:
                     return self.undateline(self._subject(gov))
             return None
@@ -571,15 +641,15 @@ class _Coder(_Tree):
 
     def group_size(self, tok: Token) -> int:
         """2 for "the two leaders" / "both sides", 3 for "the three ministers", else 0."""
-        if _lemma(tok) not in self.lex.pair_nouns or self.tok_actor[tok.i] is not None:
+        if self.lemma[tok.i] not in self.lex.pair_nouns or self.tok_actor[tok.i] is not None:
             return 0
-        words = {_low(c) for c in self.kids(tok) if c.dep_ in ("nummod", "det", "predet", "amod")}
+        words = {self.lower[c.i] for c in self.kids_[tok.i] if self.dep[c.i] in ("nummod", "det", "predet", "amod")}
         return 2 if words & {"two", "both"} else next((GROUP_SIZES[w] for w in words if w in GROUP_SIZES), 0)
 
     def pair_anaphor(self, tok: Token, exclude: Optional[str] = None) -> list[Actor]:
         """"the two leaders", "both sides": the parties of the latest two-party event
         in this or the two sentences before."""
-        if _lemma(tok) not in self.lex.pair_nouns or self.tok_actor[tok.i] is not None:
+        if self.lemma[tok.i] not in self.lex.pair_nouns or self.tok_actor[tok.i] is not None:
             return []
         size = self.group_size(tok)
         if not size:
@@ -595,7 +665,7 @@ class _Coder(_Tree):
         for start, a, b in reversed(self.pairs):
             if start in recent and exclude not in (a.country, b.country):
                 return [a, b]
-        if _lemma(tok) in ("side", "party", "neighbour", "neighbor"):
+        if self.lemma[tok.i] in ("side", "party", "neighbour", "neighbor"):
             # "accused Baku ... Moscow called on both sides": the two parties of the latest act
             for start, _, a, b, _ in reversed(self.acts):
                 if start in recent and a.country and b.country and a.country != b.country \
@@ -605,7 +675,7 @@ class _Coder(_Tree):
 
     def place_of(self, tok: Token):
         """The resolved place mentioned by ``tok`` (or by its "of" phrase), if any."""
-        for t in (tok, *(p for pr in self._preps(tok) if _lemma(pr) == "of" for p in self.kids(pr) if p.dep_ == "pobj")):
+        for t in (tok, *(p for pr in self._preps(tok) if self.lemma[pr.i] == "of" for p in self.kids_[pr.i] if self.dep[p.i] == "pobj")):
             for place in self.places:
                 if place.span[0] <= t.idx < place.span[1]:
                     return place if place.country else None
@@ -621,24 +691,24 @@ class _Coder(_Tree):
     def people_actors(self, tok: Token, country: Optional[str]) -> list[Actor]:
         """``people_actor`` for every country of a coordinated "in" phrase ("firms in
         Russia, China and other countries" -> RUSBUS, CHNBUS)."""
-        sector = self.lex.people.get(_lemma(tok))
-        if sector is None and tok.pos_ == "PROPN" and _low(tok).endswith("s"):
-            sector = self.lex.people.get(_low(tok)[:-1])  # sentence-initial "Militants" tagged as a name
+        sector = self.lex.people.get(self.lemma[tok.i])
+        if sector is None and self.pos[tok.i] == "PROPN" and self.lower[tok.i].endswith("s"):
+            sector = self.lex.people.get(self.lower[tok.i][:-1])  # sentence-initial "Militants" tagged as a name
         if sector is None:
             return []
         countries: list[str] = []
         for pr in self._preps(tok):
-            if _lemma(pr) in ("in", "from"):
+            if self.lemma[pr.i] in ("in", "from"):
                 po = self._pobj(pr)
                 for p in ((po, *po.conjuncts) if po is not None else ()):
                     where = self.actor_of(p) or self.place_of(p)
                     if where is not None and where.country and where.country not in countries:
                         countries.append(where.country)
         for pr in self._preps(tok):
-            if _lemma(pr) == "of":
+            if self.lemma[pr.i] == "of":
                 po = self._pobj(pr)
-                if po is not None and po.pos_ == "NOUN":
-                    sector = self.lex.people.get(_lemma(po), sector)
+                if po is not None and self.pos[po.i] == "NOUN":
+                    sector = self.lex.people.get(self.lemma[po.i], sector)
         if not countries and country is not None:
             countries = [country]
         return [Actor(id="", name=tok.text, code=c + sector, country=c, sector=sector, kind="group") for c in countries]
@@ -665,14 +735,14 @@ class _Coder(_Tree):
         ("the visit" after "made a visit") is looked for further back than one of the
         same root; a generic noun ("the move") prefers the latest material act."""
         entry = self.noun_entry(tok)
-        generic = _lemma(tok) in self.lex.anaphoric or _low(tok) in self.lex.anaphoric
+        generic = self.lemma[tok.i] in self.lex.anaphoric or self.lower[tok.i] in self.lex.anaphoric
         if entry is None and not generic:
             return []
         n = self._sent_index[tok.i]
         near = {s.start for s in self.sents[max(0, n - ANAPHORA_WINDOW) : n + 1]}
         close = {s.start for s in self.sents[max(0, n - 2) : n + 1]}
         far = {s.start for s in self.sents[max(0, n - 2 * ANAPHORA_WINDOW) : n + 1]}
-        lemma, stem = _lemma(tok), _lemma(tok)[:4]
+        lemma, stem = self.lemma[tok.i], self.lemma[tok.i][:4]
         other = [h for h in reversed(self.history) if source is None or (
             h[2].id != source.id and not (source.country and h[2].country == source.country))]
         found = next((h[5] for h in other if h[0] in far and (h[3] == lemma or h[4][:4] == stem)
@@ -720,7 +790,7 @@ class _Coder(_Tree):
         n = self._sent_index[tok.i]
         for sent in reversed(self.sents[max(0, n - ANAPHORA_WINDOW) : n + 1]):
             for t in reversed(sent):
-                if t.i >= tok.i or t.pos_ not in ("VERB", "AUX") or _lemma(t) not in REPORTING_LEMMAS:
+                if t.i >= tok.i or self.pos[t.i] not in ("VERB", "AUX") or self.lemma[t.i] not in REPORTING_LEMMAS:
                     continue
                 found = [a for a in self.actors_of(self.undateline(self._subject(t)))
                          if a.id not in ids and not (a.country and a.country in countries)]
@@ -729,12 +799,12 @@ class _Coder(_Tree):
         return []
 
     def is_event_noun(self, tok: Token) -> bool:
-        return tok.pos_ in ("NOUN", "PROPN") and self.noun_entry(tok) is not None
+        return self.pos[tok.i] in ("NOUN", "PROPN") and self.noun_entry(tok) is not None
 
     # -- lexicon matching --------------------------------------------------
 
     def noun_entry(self, tok: Token) -> Optional[cameo.NounEntry]:
-        entries = self.lex.nouns.get(_lemma(tok)) or self.lex.nouns.get(_low(tok))
+        entries = self.lex.nouns.get(self.lemma[tok.i]) or self.lex.nouns.get(self.lower[tok.i])
         if not entries:
             return None
         mods = None
@@ -742,18 +812,18 @@ class _Coder(_Tree):
             if e.mod is None:
                 return e
             if mods is None:
-                mods = {m for c in self.kids(tok) if c.dep_ in ("compound", "amod", "nmod") for m in _forms(c)}
-                mods |= {_low(c) for c in tok.lefts}
+                mods = {m for c in self.kids_[tok.i] if self.dep[c.i] in ("compound", "amod", "nmod") for m in self.forms(c)}
+                mods |= {self.lower[c.i] for c in tok.lefts}
             if e.mod.split()[-1] in mods:
                 return e
         return None
 
     def match_verb(self, verb: Token) -> Optional[tuple[cameo.VerbPattern, Optional[Token], bool]]:
         """The best verb pattern for ``verb``: (pattern, target slot token, slot is strict)."""
-        patterns = self.lex.verbs.get(_lemma(verb))
+        patterns = self.lex.verbs.get(self.lemma[verb.i])
         if not patterns:
             # the tagger's lemma is occasionally wrong ("staged" -> "stag")
-            low = _low(verb)
+            low = self.lower[verb.i]
             for form in (low[:-1], low[:-2], low[:-3] + "e", low[:-3]):
                 if low.endswith(("d", "s", "ing")) and form in self.lex.verbs:
                     patterns = self.lex.verbs[form]
@@ -761,24 +831,34 @@ class _Coder(_Tree):
         if not patterns:
             return None
         obj = self._object(verb)
-        particles = {_low(c) for c in self.kids(verb) if c.dep_ == "prt"}
-        preps = self._reachable_preps(verb)
-        obj_forms = _forms(obj) if obj is not None else set()
+        obj_forms = self.forms(obj) if obj is not None else set()
+        cargo_preps: list[Token] = []
         if obj is not None:
-            obj_forms |= {_low(c) for c in self.kids(obj) if c.dep_ in ("compound", "amod")}
+            obj_forms |= {self.lower[c.i] for c in self.kids_[obj.i] if self.dep[c.i] in ("compound", "amod")}
             # "sent a plane carrying medical supplies to Beirut": the cargo and its destination
-            for carrier in self.kids(obj):
-                if carrier.dep_ == "acl" and _lemma(carrier) in CARRY_VERBS:
-                    preps = [*preps, *self._preps(carrier)]
+            for carrier in self.kids_[obj.i]:
+                if self.dep[carrier.i] == "acl" and self.lemma[carrier.i] in CARRY_VERBS:
+                    cargo_preps += self._preps(carrier)
                     cargo = self._object(carrier)
                     if cargo is not None:
-                        obj_forms |= _forms(cargo)
-        children_forms = {f for c in self.kids(verb) for f in _forms(c)}
+                        obj_forms |= self.forms(cargo)
+        # a pattern naming its objects needs one of them: most verbs stop here ("have" without "talks")
+        patterns = [p for p in patterns if not p.objs or p.objs & obj_forms]
+        if not patterns:
+            return None
+        particles = {self.lower[c.i] for c in self.kids_[verb.i] if self.dep[c.i] == "prt"}
+        preps = self._reachable_preps(verb)
+        if cargo_preps:
+            preps = [*preps, *cargo_preps]
+        children_forms = None  # the forms of the verb's children, for patterns with extras
+        prep_words = None
         best = None
         best_score = -1.0
         for p in patterns:
             if p.particle and p.particle not in particles:
-                if not (p.particle in {_low(pr) for pr in preps}):
+                if prep_words is None:
+                    prep_words = {self.lower[pr.i] for pr in preps}
+                if not (p.particle in prep_words):
                     continue
             if p.objs and not (p.objs & obj_forms):
                 continue
@@ -786,11 +866,11 @@ class _Coder(_Tree):
             prep_tok = None
             if p.preps:
                 for pr in preps:
-                    if _low(pr) in p.preps:
+                    if self.lower[pr.i] in p.preps:
                         po = self._pobj(pr)
                         if po is not None and po.ent_type_ in ("DATE", "TIME"):
                             continue  # "agreed on Thursday" is not "agreed on"
-                        if p.pobjs and (po is None or not (p.pobjs & _forms(po))):
+                        if p.pobjs and (po is None or not (p.pobjs & self.forms(po))):
                             continue
                         if prep_tok is None or (po is not None and self.actor_of(po) is not None):
                             prep_tok, slot = pr, po
@@ -802,8 +882,11 @@ class _Coder(_Tree):
                         slot = obj
                     elif not (p.pobjs and p.preps & particles and p.pobjs & obj_forms):
                         continue
-            if p.extras and not (p.extras & children_forms):
-                continue
+            if p.extras:
+                if children_forms is None:
+                    children_forms = {f for c in self.kids_[verb.i] for f in self.forms(c)}
+                if not (p.extras & children_forms):
+                    continue
             if p.target == "obj":
                 slot = obj if not p.objs else None
                 if p.preps and not p.objs and prep_tok is not None and p.pobjs:
@@ -822,19 +905,19 @@ class _Coder(_Tree):
     def default_target(self, head: Token, preps_allowed: frozenset[str], of_ok: bool = False) -> Optional[Token]:
         """The first preposition object on ``head`` (in ``preps_allowed``) that is an actor."""
         for pr in self._reachable_preps(head):
-            lem = _lemma(pr)
-            if lem in preps_allowed or (of_ok and lem == "of" and pr.head.i == head.i):
+            lem = self.lemma[pr.i]
+            if lem in preps_allowed or (of_ok and lem == "of" and self.head_i[pr.i] == head.i):
                 po = self._pobj(pr)
-                if po is None or _lemma(po) in INSTIGATION_NOUNS:
+                if po is None or self.lemma[po.i] in INSTIGATION_NOUNS:
                     continue  # "at Israel's request": who asked, not who is acted on
                 if self.actor_of(po) is not None or self.place_of(po) is not None:
                     return po
-                owner = next((c for c in self.kids(po) if c.dep_ == "poss" and self.actor_of(c) is not None), None)
-                if owner is not None and po.pos_ in ("NOUN", "PROPN") and lem != "for":
+                owner = next((c for c in self.kids_[po.i] if self.dep[c.i] == "poss" and self.actor_of(c) is not None), None)
+                if owner is not None and self.pos[po.i] in ("NOUN", "PROPN") and lem != "for":
                     return owner  # "lifted its veto on Sweden's NATO bid": the owner is acted on
-                if of_ok and lem == "of" and po.pos_ == "NOUN":
+                if of_ok and lem == "of" and self.pos[po.i] == "NOUN":
                     # "halted imports of Japanese seafood": the goods' country
-                    mod = next((c for c in self.kids(po) if c.dep_ in ("amod", "compound") and self.modifier_actor(c) is not None), None)
+                    mod = next((c for c in self.kids_[po.i] if self.dep[c.i] in ("amod", "compound") and self.modifier_actor(c) is not None), None)
                     if mod is not None:
                         return mod
         return None
@@ -856,18 +939,18 @@ class _Coder(_Tree):
             if entry is None:
                 continue
             head = tok.head
-            if tok.dep_ == "pobj" and _lemma(head) == "under" and _lemma(head.head) == "come" and entry.code[:2] in ("18", "19") \
-                    and head.head.i not in cands:
+            if self.dep[tok.i] == "pobj" and self.lemma[head.i] == "under" and self.lemma[self.head_i[head.i]] == "come" and entry.code[:2] in ("18", "19") \
+                    and self.head_i[head.i] not in cands:
                 # "Pakistani posts came under fire from Afghan forces": the attacker is in "from"/"by"
                 verb = head.head
-                attacker = next((po for pr in [*self._preps(tok), *self._preps(verb)] if _lemma(pr) in ("from", "by")
+                attacker = next((po for pr in [*self._preps(tok), *self._preps(verb)] if self.lemma[pr.i] in ("from", "by")
                                  for po in [self._pobj(pr)] if po is not None), None)
                 if attacker is not None:
-                    cands[verb.i] = _Cand(head=verb, anchor=verb, code=entry.code, evidence=f"noun:{_lemma(tok)} came under (lexicon {entry.id})",
+                    cands[verb.i] = _Cand(head=verb, anchor=verb, code=entry.code, evidence=f"noun:{self.lemma[tok.i]} came under (lexicon {entry.id})",
                                           source=attacker, target=self._subject(verb))
                     self.consumed.add(tok.i)
                 continue
-            if tok.dep_ in ("dobj", "nsubjpass") and _lemma(head) in self.lex.light_verbs and (
+            if self.dep[tok.i] in ("dobj", "nsubjpass") and self.lemma[head.i] in self.lex.light_verbs and (
                 head.i not in cands or cands[head.i].generic
             ):
                 cands[head.i] = self.light_cand(head, tok, entry)
@@ -877,15 +960,15 @@ class _Coder(_Tree):
     def by_gerund(self, verb: Token) -> bool:
         """"retaliated (days later) by announcing ...": a "by" + gerund within a few words
         after the verb (looked up in the text: the parser often misattaches it)."""
-        end = min(verb.i + 6, verb.sent.end - 1)
-        return any(self.doc[k].lower_ == "by" and self.doc[k + 1].tag_ == "VBG" for k in range(verb.i + 1, end))
+        end = min(verb.i + 6, self.sent_of(verb).end - 1)
+        return any(self.lower[k] == "by" and self.tag[k + 1] == "VBG" for k in range(verb.i + 1, end))
 
     def verb_cand(self, verb: Token) -> Optional[_Cand]:
         hit = self.match_verb(verb)
         if hit is None:
             return None
         pattern, slot, strict = hit
-        if not pattern.objs and _lemma(verb) == "retaliate" and self.by_gerund(verb):
+        if not pattern.objs and self.lemma[verb.i] == "retaliate" and self.by_gerund(verb):
             return None  # "retaliated by launching a probe": the act it names is the event, not force
         passive = self._is_passive(verb)
         if pattern.objs:
@@ -900,25 +983,25 @@ class _Coder(_Tree):
             # "asked for an emergency meeting of the Security Council"
             for pr in self._preps(verb):
                 po = self._pobj(pr)
-                if po is not None and _lemma(po) in GATHERING_NOUNS:
+                if po is not None and self.lemma[po.i] in GATHERING_NOUNS:
                     target = self.default_target(po, frozenset({"of"}))
                     break
         if target is None and pattern.objs:
             # "give Ukraine 50 billion euros"
-            target = next((c for c in self.kids(verb) if c.dep_ == "dative" and self.actor_of(c) is not None), None)
+            target = next((c for c in self.kids_[verb.i] if self.dep[c.i] == "dative" and self.actor_of(c) is not None), None)
         if target is None and not (pattern.target == "obj" and not pattern.objs and self._object(verb) is not None):
             allowed = frozenset({"with"}) if pattern.lemma in self.lex.topic_verbs else self.lex.verb_target_preps
             target = self.default_target(verb, allowed)
             if target is None and pattern.objs:
                 obj = self._object(verb)
                 if obj is not None:
-                    target = self.default_target(obj, self.lex.noun_target_preps, _lemma(obj) in self.lex.of_target)
+                    target = self.default_target(obj, self.lex.noun_target_preps, self.lemma[obj.i] in self.lex.of_target)
                     if target is None and not self._is_passive(verb):
                         # "rejected an Israeli proposal", "a U.S.-backed plan"
                         for c in obj.subtree:
                             if c.i >= obj.i:
                                 break
-                            if c.dep_ != "det" and (self.tok_actor[c.i] is not None or self.modifier_actor(c) is not None):
+                            if self.dep[c.i] != "det" and (self.tok_actor[c.i] is not None or self.modifier_actor(c) is not None):
                                 target = c
                                 break
         if target is None and pattern.objs and passive:
@@ -931,12 +1014,12 @@ class _Coder(_Tree):
         if target is None and pattern.code[:2] == "08" and (pattern.objs or pattern.pobjs):
             # "released five political prisoners": the people freed are the recipients
             obj = self._object(verb)
-            if obj is not None and _lemma(obj) in self.lex.people and (self.domestic_captives(obj) or self.actors_of(obj)):
+            if obj is not None and self.lemma[obj.i] in self.lex.people and (self.domestic_captives(obj) or self.actors_of(obj)):
                 target = obj
         if target is None and pattern.code[:2] == "08":
             # "opened the crossing to allow aid convoys into Gaza": the purpose names the recipient
-            for c in self.kids(verb):
-                if c.dep_ == "advcl" and any(a.dep_ == "aux" and a.tag_ == "TO" for a in self.kids(c)):
+            for c in self.kids_[verb.i]:
+                if self.dep[c.i] == "advcl" and any(self.dep[a.i] == "aux" and self.tag[a.i] == "TO" for a in self.kids_[c.i]):
                     target = self.default_target(c, frozenset({"into", "to", "toward", "towards"}))
                     if target is not None:
                         break
@@ -956,12 +1039,12 @@ class _Coder(_Tree):
     def agent_of_object(self, verb: Token) -> Optional[Token]:
         """"agreed to a ceasefire proposed by Russia", "rejected a plan drafted by the US":
         the author of the act the verb responds to."""
-        nouns = [self._object(verb)] + [self._pobj(pr) for pr in self._preps(verb) if _lemma(pr) not in MEETING_PREPS]
+        nouns = [self._object(verb)] + [self._pobj(pr) for pr in self._preps(verb) if self.lemma[pr.i] not in MEETING_PREPS]
         for noun in nouns:
-            if noun is None or noun.pos_ not in ("NOUN", "PROPN"):
+            if noun is None or self.pos[noun.i] not in ("NOUN", "PROPN"):
                 continue
-            for c in self.kids(noun):
-                if c.dep_ == "acl" and c.tag_ == "VBN":
+            for c in self.kids_[noun.i]:
+                if self.dep[c.i] == "acl" and self.tag[c.i] == "VBN":
                     for agent in self._children(c, "agent"):
                         po = self._pobj(agent)
                         if po is not None and self.actor_of(po) is not None:
@@ -971,12 +1054,12 @@ class _Coder(_Tree):
     def conditional_consequence(self, verb: Token) -> bool:
         """"told Xi that Washington would respond if ...": the reported clause states
         what will happen if the addressee acts."""
-        for c in self.kids(verb):
-            if c.dep_ != "ccomp":
+        for c in self.kids_[verb.i]:
+            if self.dep[c.i] != "ccomp":
                 continue
-            kids = self.kids(c)
-            if any(a.dep_ == "aux" and _low(a) in WOULD_AUX | FUTURE_AUX for a in kids) and any(
-                a.dep_ == "advcl" and any(m.dep_ == "mark" and _low(m) in ("if", "unless") for m in self.kids(a))
+            kids = self.kids_[c.i]
+            if any(self.dep[a.i] == "aux" and self.lower[a.i] in WOULD_AUX | FUTURE_AUX for a in kids) and any(
+                self.dep[a.i] == "advcl" and any(self.dep[m.i] == "mark" and self.lower[m.i] in ("if", "unless") for m in self.kids_[a.i])
                 for a in kids
             ):
                 return True
@@ -990,7 +1073,7 @@ class _Coder(_Tree):
             head=verb,
             anchor=verb,
             code=entry.code,
-            evidence=f"noun:{_lemma(noun)} after {_lemma(verb)} (lexicon {entry.id})",
+            evidence=f"noun:{self.lemma[noun.i]} after {self.lemma[verb.i]} (lexicon {entry.id})",
             source=self.undateline(self._subject(verb)),
             target=target,
             pair=pair,
@@ -998,9 +1081,9 @@ class _Coder(_Tree):
         )
 
     def noun_target(self, noun: Token) -> tuple[Optional[Token], Optional[list]]:
-        of_ok = _lemma(noun) in self.lex.of_target or _low(noun) in self.lex.of_target
+        of_ok = self.lemma[noun.i] in self.lex.of_target or self.lower[noun.i] in self.lex.of_target
         for pr in self._preps(noun):
-            lem = _lemma(pr)
+            lem = self.lemma[pr.i]
             po = self._pobj(pr)
             if po is None:
                 continue
@@ -1008,7 +1091,7 @@ class _Coder(_Tree):
                 sides = [po, *po.conjuncts]
                 if len(sides) >= 2:
                     return None, sides
-            if lem in self.lex.noun_target_preps or (of_ok and lem == "of") or (lem == "from" and _lemma(noun) in FROM_NOUNS):
+            if lem in self.lex.noun_target_preps or (of_ok and lem == "of") or (lem == "from" and self.lemma[noun.i] in FROM_NOUNS):
                 if self.actor_of(po) is not None or self.place_of(po) is not None:
                     return po, None
         return None, None
@@ -1016,35 +1099,35 @@ class _Coder(_Tree):
     # -- pass 2: frames ----------------------------------------------------
 
     def complement(self, verb: Token, comps: frozenset[str]) -> tuple[Optional[Token], Optional[str]]:
-        for c in self.kids(verb):
-            if c.dep_ in ("xcomp",) and "xcomp" in comps:
+        for c in self.kids_[verb.i]:
+            if self.dep[c.i] in ("xcomp",) and "xcomp" in comps:
                 return c, "xcomp"
-        for c in self.kids(verb):
-            if c.dep_ == "ccomp" and "ccomp" in comps:
+        for c in self.kids_[verb.i]:
+            if self.dep[c.i] == "ccomp" and "ccomp" in comps:
                 return c, "ccomp"
         if "pcomp" in comps:
-            holders = [verb] + [c for c in self.kids(verb) if c.dep_ == "dobj"]
+            holders = [verb] + [c for c in self.kids_[verb.i] if self.dep[c.i] == "dobj"]
             for h in holders:
                 for pr in self._preps(h):
-                    if _lemma(pr) in ("of", "against", "for", "with", "over", "from"):
-                        for c in self.kids(pr):
-                            if c.dep_ == "pcomp" or (c.dep_ == "pobj" and (self.is_event_noun(c) or c.pos_ == "VERB")):
+                    if self.lemma[pr.i] in ("of", "against", "for", "with", "over", "from"):
+                        for c in self.kids_[pr.i]:
+                            if self.dep[c.i] == "pcomp" or (self.dep[c.i] == "pobj" and (self.is_event_noun(c) or self.pos[c.i] == "VERB")):
                                 return c, "pcomp"
         return None, None
 
     def frame_for(self, verb: Token) -> tuple[Optional[cameo.Frame], Optional[Token]]:
-        frames = self.lex.frames.get(_lemma(verb))
+        frames = self.lex.frames.get(self.lemma[verb.i])
         if not frames:
             return None, None
         for frame in frames:
             comp, _ = self.complement(verb, frame.comp)
             if comp is None:
                 continue
-            if frame.kind == "appeal" and _lemma(verb) == "call" and not any(
-                _lemma(p) in ("on", "upon") for p in self._preps(verb)
+            if frame.kind == "appeal" and self.lemma[verb.i] == "call" and not any(
+                self.lemma[p.i] in ("on", "upon") for p in self._preps(verb)
             ):
                 continue
-            if frame.kind == "future" and _lemma(verb) in ("expect", "set", "schedule", "slate") and not self._is_passive(verb):
+            if frame.kind == "future" and self.lemma[verb.i] in ("expect", "set", "schedule", "slate") and not self._is_passive(verb):
                 continue
             return frame, comp
         return None, None
@@ -1057,16 +1140,16 @@ class _Coder(_Tree):
             frame, comp = self.frame_for(tok)
             if frame is not None and frame.absorb:
                 frame_verbs.append((tok, frame, comp))
-        frame_verbs.sort(key=lambda x: -sum(1 for _ in x[0].ancestors))
+        frame_verbs.sort(key=lambda x: -self.depth(x[0].i))
         for verb, frame, comp in frame_verbs:
             inner = cands.get(comp.i)
             inner_code = inner.code if inner is not None else None
-            if inner is None and comp.pos_ in ("NOUN", "PROPN"):
+            if inner is None and self.pos[comp.i] in ("NOUN", "PROPN"):
                 entry = self.noun_entry(comp)
                 if entry is not None:
                     inner_code = entry.code
                     target, pair = self.noun_target(comp)
-                    inner = _Cand(head=comp, anchor=comp, code=entry.code, evidence=f"noun:{_lemma(comp)} (lexicon {entry.id})", target=target, pair=pair)
+                    inner = _Cand(head=comp, anchor=comp, code=entry.code, evidence=f"noun:{self.lemma[comp.i]} (lexicon {entry.id})", target=target, pair=pair)
                     self.consumed.add(comp.i)
             own = cands.get(verb.i)
             # the frame's own object: "urged Beijing to", "warned Putin against", "called on X to"
@@ -1075,12 +1158,12 @@ class _Coder(_Tree):
                 target = None  # (a group anaphor, "urged both neighbours", resolves when emitted)
             if target is None:
                 for pr in self._preps(verb):
-                    if _lemma(pr) in ("on", "upon", "to", "with") and frame.kind in ("appeal", "demand", "threat"):
+                    if self.lemma[pr.i] in ("on", "upon", "to", "with") and frame.kind in ("appeal", "demand", "threat"):
                         po = self._pobj(pr)
                         if po is not None and self.actor_of(po) is not None:
                             target = po
                             break
-            if target is None and frame.kind in ("appeal", "demand", "order", "threat") and comp.dep_ == "ccomp":
+            if target is None and frame.kind in ("appeal", "demand", "order", "threat") and self.dep[comp.i] == "ccomp":
                 # "demanded that Pakistan find the kidnappers"
                 subj = self._subject(comp)
                 if subj is not None and (self.actors_of(subj) or self.group_size(subj)):
@@ -1092,14 +1175,14 @@ class _Coder(_Tree):
             if target is None and inner is None:
                 # "promised to send a battery to Ukraine": the complement names the recipient
                 target = self.default_target(comp, self.lex.verb_target_preps)
-                obj = self._object(comp) if comp.pos_ in ("VERB", "AUX") else None
+                obj = self._object(comp) if self.pos[comp.i] in ("VERB", "AUX") else None
                 if target is None and obj is not None and self.actors_of(obj):
                     target = obj  # "threatened to make Iran pay"
                 if target is None:
                     # "threatened to respond with force to the drills": aimed at whoever held them
                     for pr in self._preps(comp):
                         po = self._pobj(pr)
-                        if _lemma(pr) in ("to", "against") and po is not None and self.is_event_noun(po):
+                        if self.lemma[pr.i] in ("to", "against") and po is not None and self.is_event_noun(po):
                             target = po
                             break
             if inner is None and own is None and target is None:
@@ -1108,12 +1191,12 @@ class _Coder(_Tree):
                 subj = self.undateline(self._subject(verb))
                 obj = self._object(verb)
                 if not (frame.kind == "intent" and (
-                    len(self.actors_of(subj)) >= 2 or _lemma(verb) in COMMISSIVE
-                    or (subj is not None and _lemma(subj) in self.lex.pair_nouns)
+                    len(self.actors_of(subj)) >= 2 or self.lemma[verb.i] in COMMISSIVE
+                    or (subj is not None and self.lemma[subj.i] in self.lex.pair_nouns)
                 )) and not (
                     # "urged all sides to exercise restraint": an appeal to no one in particular
-                    frame.kind == "appeal" and obj is not None and _lemma(obj) in ("side", "party")
-                    and any(_low(c) == "all" for c in self.kids(obj))
+                    frame.kind == "appeal" and obj is not None and self.lemma[obj.i] in ("side", "party")
+                    and any(self.lower[c.i] == "all" for c in self.kids_[obj.i])
                 ):
                     continue
             strict = (own is not None and own.strict and target is own.target) or (
@@ -1123,12 +1206,12 @@ class _Coder(_Tree):
             if code is None:
                 continue
             if frame.kind == "intent" and inner_code and inner_code[:3] in ("043", "045") and target is not None \
-                    and target.dep_ == "pobj" and _lemma(target.head) == "between":
+                    and self.dep[target.i] == "pobj" and self.lemma[self.head_i[target.i]] == "between":
                 code = "039"  # "offered to host talks between Iran and the United States": a go-between
             if frame.kind == "intent" and inner_code and inner_code[:2] == "15" and target is not None \
-                    and _lemma(verb) in COMMISSIVE | {"pledge", "promise"}:
+                    and self.lemma[verb.i] in COMMISSIVE | {"pledge", "promise"}:
                 code = "0334"  # "pledged to station a brigade in Lithuania": protection offered, not a threat
-            evidence = f"frame:{frame.kind}:{_lemma(verb)}"
+            evidence = f"frame:{frame.kind}:{self.lemma[verb.i]}"
             if inner is not None:
                 evidence += f" + {inner.evidence}"
                 cands.pop(comp.i, None)
@@ -1158,76 +1241,76 @@ class _Coder(_Tree):
             entry = self.noun_entry(tok)
             if entry is None:
                 continue
-            if any(c.dep_ == "det" and _low(c) in NEGATING_DETS for c in self.kids(tok)):
+            if any(self.dep[c.i] == "det" and self.lower[c.i] in NEGATING_DETS for c in self.kids_[tok.i]):
                 continue
             source = None
-            for c in self.kids(tok):
-                if c.dep_ in ("poss",) and self.actor_of(c) is not None:
+            for c in self.kids_[tok.i]:
+                if self.dep[c.i] in ("poss",) and self.actor_of(c) is not None:
                     source = c
                     break
             if source is None:
                 for pr in self._preps(tok):
-                    if _lemma(pr) == "by":
+                    if self.lemma[pr.i] == "by":
                         po = self._pobj(pr)
                         if po is not None and self.actor_of(po) is not None:
                             source = po
                             break
             if source is None:
-                for c in self.kids(tok):
-                    if c.dep_ in ("amod", "compound", "nmod") and self.tok_actor[c.i] is not None:
+                for c in self.kids_[tok.i]:
+                    if self.dep[c.i] in ("amod", "compound", "nmod") and self.tok_actor[c.i] is not None:
                         source = c
                         break
             target, pair = self.noun_target(tok)
-            if source is not None and source.pos_ == "PRON" and tok.dep_ == "dobj" and _lemma(tok.head) not in self.lex.light_verbs:
+            if source is not None and self.pos[source.i] == "PRON" and self.dep[tok.i] == "dobj" and self.lemma[self.head_i[tok.i]] not in self.lex.light_verbs:
                 continue  # "would review its cooperation with Tbilisi"
-            meeting_place = tok.dep_ == "pobj" and _lemma(tok.head) in MEETING_PREPS and _lemma(tok) in self.lex.reciprocal
-            if source is None and tok.dep_ in ("dobj", "pobj", "nsubjpass") and (tok.head.i in cands or tok.head.head.i in cands) \
+            meeting_place = self.dep[tok.i] == "pobj" and self.lemma[self.head_i[tok.i]] in MEETING_PREPS and self.lemma[tok.i] in self.lex.reciprocal
+            if source is None and self.dep[tok.i] in ("dobj", "pobj", "nsubjpass") and (self.head_i[tok.i] in cands or self.head_i[self.head_i[tok.i]] in cands) \
                     and not meeting_place:
                 continue  # the object of a coded event ("criticised the cooperation between ..."), not an event of its own
             if pair is not None and source is None and not (
-                tok.dep_ in ("nsubj", "nsubjpass") and _lemma(tok.head) in self.lex.occurrence_verbs
+                self.dep[tok.i] in ("nsubj", "nsubjpass") and self.lemma[self.head_i[tok.i]] in self.lex.occurrence_verbs
             ):
                 continue
             if pair is not None and source is None:
-                cands[tok.i] = _Cand(head=tok, anchor=tok, code=entry.code, evidence=f"noun:{_lemma(tok)} between (lexicon {entry.id})", pair=pair)
+                cands[tok.i] = _Cand(head=tok, anchor=tok, code=entry.code, evidence=f"noun:{self.lemma[tok.i]} between (lexicon {entry.id})", pair=pair)
                 continue
-            if source is None and tok.dep_ == "pobj" and _lemma(tok) in self.lex.reciprocal and entry.code[:2] == "04":
+            if source is None and self.dep[tok.i] == "pobj" and self.lemma[tok.i] in self.lex.reciprocal and entry.code[:2] == "04":
                 # "... during a video call with Scholz", "agreed ... at talks in Beijing":
                 # the clause's subject holds the talks
                 prep = tok.head
-                verb = prep.head if prep.dep_ == "prep" else None
-                if verb is not None and verb.pos_ in ("VERB", "AUX") and _lemma(prep) in MEETING_PREPS:
+                verb = prep.head if self.dep[prep.i] == "prep" else None
+                if verb is not None and self.pos[verb.i] in ("VERB", "AUX") and self.lemma[prep.i] in MEETING_PREPS:
                     subj = self.undateline(self._subject(verb))
-                    if target is None and _lemma(prep) in ("during", "in") and _lemma(tok) in CONVERSATION_NOUNS:
+                    if target is None and self.lemma[prep.i] in ("during", "in") and self.lemma[tok.i] in CONVERSATION_NOUNS:
                         # "told Raimondo in a phone call", "thanked Xi during talks": the addressee
-                        target = next((c for c in self.kids(verb) if c.dep_ in ("dobj", "dative")
+                        target = next((c for c in self.kids_[verb.i] if self.dep[c.i] in ("dobj", "dative")
                                        and self.actor_of(c) is not None), None)
                     if subj is not None and (target is not None or len(self.actors_of(subj)) >= 2):
                         top = verb
-                        while top.dep_ in ("xcomp", "conj") and top.head.i != top.i:
+                        while self.dep[top.i] in ("xcomp", "conj") and self.head_i[top.i] != top.i:
                             top = top.head  # "agreed to expand cooperation at talks": the talks happened
                         cands[tok.i] = _Cand(head=tok, anchor=verb, code=entry.code,
-                                             evidence=f"noun:{_lemma(tok)} (lexicon {entry.id})",
+                                             evidence=f"noun:{self.lemma[tok.i]} (lexicon {entry.id})",
                                              source=subj, target=target, context_from=top)
                         continue
-                if verb is not None and _lemma(prep) == "for" and target is not None and (
-                    _lemma(verb) in TRAVEL_VERBS or any(_low(c) in ("due", "expected", "scheduled", "set") for c in self.kids(verb))
+                if verb is not None and self.lemma[prep.i] == "for" and target is not None and (
+                    self.lemma[verb.i] in TRAVEL_VERBS or any(self.lower[c.i] in ("due", "expected", "scheduled", "set") for c in self.kids_[verb.i])
                 ):
                     # "Marcos is due in Washington on Thursday for talks with Biden": a planned meeting
                     subj = self.undateline(self._subject(verb))
-                    if subj is not None and (any(_low(c) in ("due", "expected", "scheduled", "set") for c in self.kids(verb))
-                                             or any(c.dep_ == "aux" and _low(c) in FUTURE_AUX for c in self.kids(verb))):
+                    if subj is not None and (any(self.lower[c.i] in ("due", "expected", "scheduled", "set") for c in self.kids_[verb.i])
+                                             or any(self.dep[c.i] == "aux" and self.lower[c.i] in FUTURE_AUX for c in self.kids_[verb.i])):
                         cands[tok.i] = _Cand(head=tok, anchor=verb, code=entry.code,
-                                             evidence=f"noun:{_lemma(tok)} planned (lexicon {entry.id})",
+                                             evidence=f"noun:{self.lemma[tok.i]} planned (lexicon {entry.id})",
                                              source=subj, target=target, context_from=verb, future=True)
                         continue
             if source is None or target is None:
                 continue
             cands[tok.i] = _Cand(
                 head=tok,
-                anchor=tok.head if tok.head.pos_ in ("VERB", "AUX") else tok,
+                anchor=tok.head if self.pos[self.head_i[tok.i]] in ("VERB", "AUX") else tok,
                 code=entry.code,
-                evidence=f"noun:{_lemma(tok)} (lexicon {entry.id})",
+                evidence=f"noun:{self.lemma[tok.i]} (lexicon {entry.id})",
                 sources=[source],
                 target=target,
             )
@@ -1241,39 +1324,39 @@ class _Coder(_Tree):
         cur = tok
         via = None  # how we reached cur from below
         for _ in range(12):
-            for c in self.kids(cur):
-                dep = c.dep_
+            for c in self.kids_[cur.i]:
+                dep = self.dep[c.i]
                 if dep == "neg" and via in (None, "xcomp", "acomp"):
                     negated = True
-                elif dep == "det" and via is None and _low(c) in NEGATING_DETS:
+                elif dep == "det" and via is None and self.lower[c.i] in NEGATING_DETS:
                     negated = True
                 elif dep in ("aux", "auxpass") and via in (None, "xcomp", "conj", "acomp"):
-                    low = _low(c)
+                    low = self.lower[c.i]
                     if low in FUTURE_AUX:
                         future = True
                     elif low in WOULD_AUX:
                         would = True
                     elif low in HYPOTHETICAL_AUX:
                         hypothetical = True
-                elif dep == "mark" and via in (None, "conj", "xcomp") and _low(c) in CONDITIONAL_MARKS:
+                elif dep == "mark" and via in (None, "conj", "xcomp") and self.lower[c.i] in CONDITIONAL_MARKS:
                     hypothetical = True
                 elif dep == "advcl" and via in (None, "xcomp", "conj"):
-                    if any(m.dep_ == "mark" and _low(m) in ("if", "unless") for m in self.kids(c)):
-                        if would or any(a.dep_ == "aux" and _low(a) in WOULD_AUX | HYPOTHETICAL_AUX for a in self.kids(cur)):
+                    if any(self.dep[m.i] == "mark" and self.lower[m.i] in ("if", "unless") for m in self.kids_[c.i]):
+                        if would or any(self.dep[a.i] == "aux" and self.lower[a.i] in WOULD_AUX | HYPOTHETICAL_AUX for a in self.kids_[cur.i]):
                             hypothetical = True
-            if cur.dep_ == "ROOT" or cur.head.i == cur.i:
+            if self.dep[cur.i] == "ROOT" or self.head_i[cur.i] == cur.i:
                 break
-            dep = cur.dep_
+            dep = self.dep[cur.i]
             gov = cur.head
-            frames = self.lex.frames.get(_lemma(gov))
+            frames = self.lex.frames.get(self.lemma[gov.i])
             if frames and dep in ("xcomp", "ccomp", "pcomp", "pobj", "advcl", "dobj"):
                 comp_dep = "pcomp" if dep in ("pcomp", "pobj") else dep
                 for frame in frames:
                     if comp_dep in frame.comp or (dep == "dobj" and frame.kind == "deny"):
-                        if frame.kind == "future" and _lemma(gov) in ("expect", "set", "schedule", "slate") and not self._is_passive(gov):
+                        if frame.kind == "future" and self.lemma[gov.i] in ("expect", "set", "schedule", "slate") and not self._is_passive(gov):
                             continue
                         inner = frame.inner
-                        if frame.kind == "speech" and any(c.dep_ == "neg" for c in self.kids(gov)):
+                        if frame.kind == "speech" and any(self.dep[c.i] == "neg" for c in self.kids_[gov.i]):
                             negated = True  # "has not confirmed that it carried out the strike"
                         if inner == "negated":
                             negated = True
@@ -1284,7 +1367,7 @@ class _Coder(_Tree):
                         elif inner == "future":
                             future = True
                         break
-            if dep in ("prep",) and cur.head.dep_ != "ROOT":
+            if dep in ("prep",) and self.dep[self.head_i[cur.i]] != "ROOT":
                 via = "prep"
             elif dep in ("pobj", "pcomp"):
                 via = "pcomp"
@@ -1292,10 +1375,10 @@ class _Coder(_Tree):
                 via = dep
             if dep in ("relcl", "acl", "appos", "nsubj", "nsubjpass", "parataxis"):
                 break
-            if dep == "conj" and cur.tag_ in ("VBD", "VBZ") and gov.tag_ == "VB" \
-                    and any(c.dep_ == "aux" and c.tag_ == "TO" for c in self.kids(gov)):
+            if dep == "conj" and self.tag[cur.i] in ("VBD", "VBZ") and self.tag[gov.i] == "VB" \
+                    and any(self.dep[c.i] == "aux" and self.tag[c.i] == "TO" for c in self.kids_[gov.i]):
                 break  # "vowed to retaliate and summoned the envoy": a finite verb misattached to the infinitive
-            if dep == "advcl" and any(m.dep_ == "mark" and _low(m) in TEMPORAL_MARKS for m in self.kids(cur)):
+            if dep == "advcl" and any(self.dep[m.i] == "mark" and self.lower[m.i] in TEMPORAL_MARKS for m in self.kids_[cur.i]):
                 break  # "vowed to retaliate after Washington imposed sanctions": the sanctions happened
             cur = gov
         if self._quote_at(tok) is not None:
@@ -1327,56 +1410,56 @@ class _Coder(_Tree):
 
     def emit(self, cand: _Cand) -> list[Event]:
         head = cand.head
-        if head.dep_ == "advcl" and any(c.dep_ == "aux" and c.tag_ == "TO" for c in self.kids(head)) and not any(
-            c.dep_ in SUBJECT_DEPS for c in self.kids(head)
+        if self.dep[head.i] == "advcl" and any(self.dep[c.i] == "aux" and self.tag[c.i] == "TO" for c in self.kids_[head.i]) and not any(
+            self.dep[c.i] in SUBJECT_DEPS for c in self.kids_[head.i]
         ):
             return []  # a purpose clause ("summoned the envoy to protest"): part of the main event
         code = cand.code
         root = code[:2]
-        if head.dep_ == "advcl" and head.tag_ == "VBG" and self.cand_roots.get(head.head.i) == root and not any(
-            c.dep_ in SUBJECT_DEPS for c in self.kids(head)
+        if self.dep[head.i] == "advcl" and self.tag[head.i] == "VBG" and self.cand_roots.get(self.head_i[head.i]) == root and not any(
+            self.dep[c.i] in SUBJECT_DEPS for c in self.kids_[head.i]
         ):
             return []  # "marched through the capital, blocking avenues": one act told twice
         if self.background_clause(head):
             return []  # "France, which hosts a large diaspora, ...": a standing fact, not an event
-        if cand.target is not None and _lemma(cand.target) in ("side", "party") and any(_low(c) == "all" for c in self.kids(cand.target)):
+        if cand.target is not None and self.lemma[cand.target.i] in ("side", "party") and any(self.lower[c.i] == "all" for c in self.kids_[cand.target.i]):
             cand.target = None  # "called on all sides to ...": no one in particular
-        if root == "04" and cand.target is not None and _lemma(cand.target) in GATHERING_NOUNS \
-                and cand.target.dep_ == "pobj" and _lemma(cand.target.head) in MEETING_PREPS:
+        if root == "04" and cand.target is not None and self.lemma[cand.target.i] in GATHERING_NOUNS \
+                and self.dep[cand.target.i] == "pobj" and self.lemma[self.head_i[cand.target.i]] in MEETING_PREPS:
             cand.target = None  # "held talks at a BRICS summit": the venue, not the other side
         if cand.sources is not None:
             sources = [a for t in cand.sources for a in self.actors_of(t)]
         else:
             sources = self.actors_of(cand.source)
-            if not sources and cand.source is not None and cand.source.pos_ == "PRON":
+            if not sources and cand.source is not None and self.pos[cand.source.i] == "PRON":
                 sources = self.actors_of(self.reporting_subject(head))
             if not sources and cand.source is not None and any(
-                c.dep_ == "poss" and _low(c) in ("its", "their") for c in self.kids(cand.source)
+                self.dep[c.i] == "poss" and self.lower[c.i] in ("its", "their") for c in self.kids_[cand.source.i]
             ):
                 # "the ministry said its forces captured the village": the speaker's forces
                 sources = self.actors_of(self.reporting_subject(head))
         if not sources and cand.source is not None and (root in ("10", "11", "12", "14", "17") or root in ("08", "18", "19") and (
-            head.dep_ != "relcl" and head.tag_ not in ("VBP", "VBZ")  # not "militants who attack ...": habitual
+            self.dep[head.i] != "relcl" and self.tag[head.i] not in ("VBP", "VBZ")  # not "militants who attack ...": habitual
         )):
             people = self.people_actor(cand.source, self.event_country(cand, dateline=True))
             sources = [people] if people is not None else []
         targets = self.actors_of(cand.target, sources[0].country if sources else None)
         if cand.target is not None and not targets:
             # "a ruling by the court", "Israel's proposal": the act's own author
-            for c in self.kids(cand.target):
-                agent = c if c.dep_ == "poss" else (self._pobj(c) if c.dep_ == "prep" and _lemma(c) in ("by", "from") else None)
-                if agent is not None and (self.is_event_noun(cand.target) or _lemma(cand.target) in self.lex.anaphoric):
+            for c in self.kids_[cand.target.i]:
+                agent = c if self.dep[c.i] == "poss" else (self._pobj(c) if self.dep[c.i] == "prep" and self.lemma[c.i] in ("by", "from") else None)
+                if agent is not None and (self.is_event_noun(cand.target) or self.lemma[cand.target.i] in self.lex.anaphoric):
                     targets = self.actors_of(agent)
                     break
         if cand.target is not None and not targets:
             place = self.place_of(cand.target)
             if place is None and root in ("09", "17", "18", "19", "20"):
                 # "stormed the Jenin refugee camp": the place named inside the target
-                place = next((p for c in self.kids(cand.target) if c.dep_ in ("compound", "nmod") and c.i < cand.target.i
+                place = next((p for c in self.kids_[cand.target.i] if self.dep[c.i] in ("compound", "nmod") and c.i < cand.target.i
                               for p in [self.place_of(c)] if p is not None), None)
             if place is None and root in ("09", "17", "18", "19", "20"):
                 # "opened an investigation into the violence in Darfur"
-                place = next((p for pr in self._preps(cand.target) if _lemma(pr) == "in"
+                place = next((p for pr in self._preps(cand.target) if self.lemma[pr.i] == "in"
                               for p in [self.place_of(self._pobj(pr) or pr)] if p is not None), None)
             if place is not None:
                 targets = [self.place_actor(place)]
@@ -1388,7 +1471,7 @@ class _Coder(_Tree):
                     # "killed 85 villagers": where it happened, else the story's own country
                     country = named.country if named is not None else self.event_country(cand, dateline=root in ("18", "20"))
                 targets = self.people_actors(cand.target, country)
-                if not targets and root == "18" and country and cand.target.pos_ == "NOUN" and not self.is_event_noun(cand.target) \
+                if not targets and root == "18" and country and self.pos[cand.target.i] == "NOUN" and not self.is_event_noun(cand.target) \
                         and any(s.kind == "group" for s in sources):
                     # "militants abducted a local chief": unnamed victims of unnamed attackers
                     targets = [Actor(id="", name=cand.target.text, code=country + "CVL", country=country, sector="CVL", kind="group")]
@@ -1404,34 +1487,34 @@ class _Coder(_Tree):
                 _, between = self.noun_target(cand.target)
                 targets = [a for t in (between or ()) for a in self.actors_of(t)]
             if not targets and root in REACTION_ROOTS and not self.domestic_protest(root, sources) and (
-                self.is_event_noun(cand.target) or _lemma(cand.target) in self.lex.anaphoric
+                self.is_event_noun(cand.target) or self.lemma[cand.target.i] in self.lex.anaphoric
             ):
                 targets = self.anaphor(cand.target, sources[0] if sources else None)
-            if not targets and root in ("11", "12") and _lemma(cand.target) in REPORT_NOUNS:
+            if not targets and root in ("11", "12") and self.lemma[cand.target.i] in REPORT_NOUNS:
                 targets = self.reporters(head, sources)  # "Damascus rejected the findings": their author
             if not targets and cand.strict and not self.is_event_noun(cand.target):
                 return []
-        if cand.target is None and not targets and root in ("15", "18", "19", "20") and head.pos_ in ("VERB", "AUX"):
+        if cand.target is None and not targets and root in ("15", "18", "19", "20") and self.pos[head.i] in ("VERB", "AUX"):
             # "launched a ground offensive in Ukraine's Kharkiv region"
             where = self.default_target(head, LOCATIVE_PREPS)
             if where is not None:
                 targets = self.actors_of(where) or [self.place_actor(p) for p in [self.place_of(where)] if p]
-        if cand.target is None and not targets and root in REACTION_ROOTS and head.pos_ in ("VERB", "AUX") \
+        if cand.target is None and not targets and root in REACTION_ROOTS and self.pos[head.i] in ("VERB", "AUX") \
                 and not self.domestic_protest(root, sources):
             # "Kyiv welcomed the sanctions", "Moscow dismissed the measures": the object
             # pattern names the act, whose source is the recipient
             obj = self._object(head)
-            if obj is not None and any(_low(c) in ("the", "this", "these", "that", "those") for c in self.kids(obj)) and (
-                self.is_event_noun(obj) or _lemma(obj) in self.lex.anaphoric
+            if obj is not None and any(self.lower[c.i] in ("the", "this", "these", "that", "those") for c in self.kids_[obj.i]) and (
+                self.is_event_noun(obj) or self.lemma[obj.i] in self.lex.anaphoric
             ):
                 targets = [t for t in self.anaphor(obj, sources[0] if sources else None)
                            if not any(t.country and t.country == src.country for src in sources)]
         if root == "13" and sources and targets and all(t.country and t.country == sources[0].country for t in targets):
             # "warned that the United States would reimpose sanctions if Caracas failed to ...":
             # the warning is aimed at the actor of the condition
-            targets = [a for c in head.subtree if c.dep_ == "advcl" and any(
-                m.dep_ == "mark" and _low(m) in CONDITIONAL_MARKS for m in self.kids(c))
-                for s in self.kids(c) if s.dep_ in SUBJECT_DEPS for a in self.actors_of(s)
+            targets = [a for c in head.subtree if self.dep[c.i] == "advcl" and any(
+                self.dep[m.i] == "mark" and self.lower[m.i] in CONDITIONAL_MARKS for m in self.kids_[c.i])
+                for s in self.kids_[c.i] if self.dep[s.i] in SUBJECT_DEPS for a in self.actors_of(s)
                 if a.country != sources[0].country] or targets
         if cand.target is None and not targets and sources and "retaliat" in cand.evidence:
             targets = self.aggressors(head, sources)  # "Moscow vowed to retaliate": against whoever acted on it
@@ -1440,8 +1523,8 @@ class _Coder(_Tree):
             people = self.people_actor(cand.source, targets[0].country)
             sources = [people] if people is not None and people.sector in ("REB", "MIL") else []
         pair_actors = [a for t in (cand.pair or ()) for a in self.actors_of(t)]
-        mutual = (root in self.lex.mutual_roots or _lemma(head) in self.lex.reciprocal or code == "0871") and not (
-            cand.source is not None and _lemma(cand.source) in self.lex.third_party
+        mutual = (root in self.lex.mutual_roots or self.lemma[head.i] in self.lex.reciprocal or code == "0871") and not (
+            cand.source is not None and self.lemma[cand.source.i] in self.lex.third_party
         )
         if len(pair_actors) >= 2 and not targets:
             if sources and all(s.id not in {p.id for p in pair_actors} for s in sources) and root == "03":
@@ -1480,7 +1563,7 @@ class _Coder(_Tree):
             # "offered to mediate between X and Y": a go-between's offer has no recipient
             pairs = [(s, None) for s in sources]
         if root in self.lex.recipientless_roots and not (
-            cand.target is not None and cand.target.dep_ == "pobj" and _lemma(cand.target.head) in ("around", "against")
+            cand.target is not None and self.dep[cand.target.i] == "pobj" and self.lemma[self.head_i[cand.target.i]] in ("around", "against")
         ):  # but "staged drills around Taiwan" is aimed at Taiwan
             pairs = list({(s.id or s.code): (s, None) for s, _ in pairs}.values())
         negated, modality = self.context(cand.context_from or head)
@@ -1492,8 +1575,8 @@ class _Coder(_Tree):
             and self.slotless(head)
         ):
             return []
-        if root == "18" and head.dep_ == "advcl" and self.cand_roots.get(head.head.i) == "19" and cand.target is not None \
-                and self.lex.people.get(_lemma(cand.target)) == "MIL":
+        if root == "18" and self.dep[head.i] == "advcl" and self.cand_roots.get(self.head_i[head.i]) == "19" and cand.target is not None \
+                and self.lex.people.get(self.lemma[cand.target.i]) == "MIL":
             return []  # "clashed ..., killing 20 troops": casualties of the fight itself
         if root == "14" and all(s.id and (s.sector in (None, "GOV") and s.kind != "group") for s, _ in pairs):
             code, root = "114", "11"  # "Japan protested against the ban": a government's protest is a complaint
@@ -1520,14 +1603,14 @@ class _Coder(_Tree):
         out = []
         for src, tgt in pairs:
             if not negated and modality != "hypothetical" and src.id:
-                obj = self._object(head) if head.pos_ in ("VERB", "AUX") else head
-                self.history.append((sent.start, entry.root, src, _lemma(obj) if obj is not None else "", _lemma(head), head.i))
+                obj = self._object(head) if self.pos[head.i] in ("VERB", "AUX") else head
+                self.history.append((sent.start, entry.root, src, self.lemma[obj.i] if obj is not None else "", self.lemma[head.i], head.i))
                 if tgt is not None:
                     self.acts.append((sent.start, entry.root, src, tgt, head.i))
             if tgt is not None:
                 self.sentence_targets[sent.start] = tgt
                 if src.id and tgt.id and src.country != tgt.country and mutual and not any(
-                    t.dep_ in ("relcl", "acl") for t in (head, *head.ancestors)
+                    self.dep[t.i] in ("relcl", "acl") for t in (head, *head.ancestors)
                 ):  # not "a call in which Biden and Xi discussed ...": the main clause's pair
                     self.pairs.append((sent.start, src, tgt))
             out.append(
@@ -1556,21 +1639,21 @@ class _Coder(_Tree):
     def background_clause(self, head: Token) -> bool:
         """A non-restrictive relative clause in the present or present perfect ("Russia,
         which has received North Korean shells, ...", "Iran, which backs the Houthis")."""
-        if head.dep_ != "relcl" or head.pos_ not in ("VERB", "AUX"):
+        if self.dep[head.i] != "relcl" or self.pos[head.i] not in ("VERB", "AUX"):
             return False
-        rel = next((c for c in self.kids(head) if c.dep_ in ("nsubj", "nsubjpass") and _low(c) in ("which", "who")), None)
+        rel = next((c for c in self.kids_[head.i] if self.dep[c.i] in ("nsubj", "nsubjpass") and self.lower[c.i] in ("which", "who")), None)
         if rel is None or rel.i == 0 or self.doc[rel.i - 1].text != ",":
             return False
-        auxes = [c for c in self.kids(head) if c.dep_ in ("aux", "auxpass")]
-        if any(_low(a) in FUTURE_AUX | WOULD_AUX or a.tag_ == "VBD" for a in auxes):
+        auxes = [c for c in self.kids_[head.i] if self.dep[c.i] in ("aux", "auxpass")]
+        if any(self.lower[a.i] in FUTURE_AUX | WOULD_AUX or self.tag[a.i] == "VBD" for a in auxes):
             return False
-        return head.tag_ in ("VBZ", "VBP") or (head.tag_ == "VBN" and any(_low(a) in ("has", "have") for a in auxes))
+        return self.tag[head.i] in ("VBZ", "VBP") or (self.tag[head.i] == "VBN" and any(self.lower[a.i] in ("has", "have") for a in auxes))
 
     def domestic_captives(self, tok: Token) -> bool:
         """"released five political prisoners", "freed jailed journalists": the government's
         own critics, not foreigners or prisoners of war."""
-        return self.lex.people.get(_lemma(tok)) in ("OPP", "MED") or any(
-            _low(c) in ("political", "jailed", "imprisoned", "detained") for c in self.kids(tok)
+        return self.lex.people.get(self.lemma[tok.i]) in ("OPP", "MED") or any(
+            self.lower[c.i] in ("political", "jailed", "imprisoned", "detained") for c in self.kids_[tok.i]
         )
 
     @staticmethod
@@ -1583,31 +1666,31 @@ class _Coder(_Tree):
         """No word of the clause could name a recipient: no object, no proper noun or
         actor after the verb outside its subject ("called on all sides to ...", "offered
         to host talks"; not "urged the government to ...", "warned that the Houthis ...")."""
-        if head.pos_ not in ("VERB", "AUX") or head.tag_ == "VBN" and head.dep_ in ("advcl", "acl"):
+        if self.pos[head.i] not in ("VERB", "AUX") or self.tag[head.i] == "VBN" and self.dep[head.i] in ("advcl", "acl"):
             return False
-        if not any(c.dep_ in SUBJECT_DEPS for c in self.kids(head)) and head.dep_ not in ("conj", "xcomp"):
+        if not any(self.dep[c.i] in SUBJECT_DEPS for c in self.kids_[head.i]) and self.dep[head.i] not in ("conj", "xcomp"):
             return False
-        subject = {t.i for c in self.kids(head) if c.dep_ in SUBJECT_DEPS for t in c.subtree}
-        clauses = [t for t in head.subtree if t.i != head.i and t.dep_ == "conj" and t.pos_ in ("VERB", "AUX")
-                   and (t.head.i == head.i or t.tag_ in ("VBD", "VBZ", "VBP"))]
-        for c in [*clauses, *self.kids(head)]:
-            if (c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")) or (
-                c.dep_ == "prep" and _lemma(c) in CONTENT_PREPS and _lemma(head) in self.lex.frames
+        subject = {t.i for c in self.kids_[head.i] if self.dep[c.i] in SUBJECT_DEPS for t in c.subtree}
+        clauses = [t for t in head.subtree if t.i != head.i and self.dep[t.i] == "conj" and self.pos[t.i] in ("VERB", "AUX")
+                   and (self.head_i[t.i] == head.i or self.tag[t.i] in ("VBD", "VBZ", "VBP"))]
+        for c in [*clauses, *self.kids_[head.i]]:
+            if (self.dep[c.i] == "conj" and self.pos[c.i] in ("VERB", "AUX")) or (
+                self.dep[c.i] == "prep" and self.lemma[c.i] in CONTENT_PREPS and self.lemma[head.i] in self.lex.frames
             ):
                 # "vowed to retaliate and summoned X": another clause; "warned against
                 # displacing Palestinians": what is warned about, not to whom
                 subject |= {t.i for t in c.subtree}
-        for c in self.kids(head):
-            if c.dep_ == "dobj" and self.is_event_noun(c):
+        for c in self.kids_[head.i]:
+            if self.dep[c.i] == "dobj" and self.is_event_noun(c):
                 # "will resume talks on a Gaza ceasefire": the act itself and its topic
-                subject |= {t.i for pr in self._preps(c) if _lemma(pr) in ("on", "about", "over") for t in pr.subtree}
+                subject |= {t.i for pr in self._preps(c) if self.lemma[pr.i] in ("on", "about", "over") for t in pr.subtree}
                 continue
-            if c.dep_ in ("dobj", "dative", "obj", "iobj") and _lemma(c) not in ("all", "side", "party"):
+            if self.dep[c.i] in ("dobj", "dative", "obj", "iobj") and self.lemma[c.i] not in ("all", "side", "party"):
                 return False
         for t in head.subtree:
             if t.i > head.i and t.i not in subject and t.ent_type_ not in ("DATE", "TIME") and (
-                (t.pos_ == "PROPN" and self.place_of(t) is None) or self.tok_actor[t.i] is not None or _lemma(t) in self.lex.people
-                or (t.dep_ in ("amod", "compound") and self.modifier_actor(t) is not None)
+                (self.pos[t.i] == "PROPN" and self.place_of(t) is None) or self.tok_actor[t.i] is not None or self.lemma[t.i] in self.lex.people
+                or (self.dep[t.i] in ("amod", "compound") and self.modifier_actor(t) is not None)
             ):
                 return False
         return True
