@@ -404,7 +404,7 @@ def test_settle_warms_up_then_freezes_the_loaded_objects(fail):
     from eventwire.ingest import WARM_UP, settle
 
     before = gc.get_freeze_count()
-    keep = [{"n": i} for i in range(1000)]  # long-lived objects made before settling
+    keep = [[i] for i in range(1000)]  # long-lived objects made before settling (lists: always GC-tracked)
     fake = _CountingAnalyzer(fail)
     try:
         assert settle(fake) is fake
