@@ -337,3 +337,25 @@ def check_consistency(store) -> None:
     for table in ("actors", "quotes", "events", "places", "times", "article_urls", "article_minhash"):
         orphans = db.scalar(f"SELECT COUNT(*) AS n FROM {table} t LEFT JOIN articles a ON a.id = t.article WHERE a.id IS NULL")
         assert orphans == 0, f"orphan rows in {table}"
+
+
+def count_slow_network(monkeypatch, delay: float = 0.3) -> list:
+    """Make ``queries_web.network`` take ``delay`` seconds and record each call: the
+    returned list grows by one per computation (for single-flight tests)."""
+    import threading
+    import time
+
+    from eventwire.store import queries_web
+
+    calls: list = []
+    lock = threading.Lock()
+    real = queries_web.network
+
+    def slow_network(*args, **kwargs):
+        with lock:
+            calls.append(1)
+        time.sleep(delay)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(queries_web, "network", slow_network)
+    return calls

@@ -951,24 +951,12 @@ def test_settings_for_worker_processes_never_carry_the_token(db_path, monkeypatc
 
 def test_identical_requests_share_one_answer(db_path, monkeypatch):
     import asyncio
-    import threading
-    import time
 
     import httpx
 
-    from eventwire.store import queries_web
+    from storekit import count_slow_network
 
-    calls = []
-    lock = threading.Lock()
-    real = queries_web.network
-
-    def slow_network(*args, **kwargs):
-        with lock:
-            calls.append(1)
-        time.sleep(0.3)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(queries_web, "network", slow_network)
+    calls = count_slow_network(monkeypatch)
     app = create_app(ApiSettings(db=str(db_path)))
 
     async def run():

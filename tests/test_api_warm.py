@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient  # noqa: E402
 from eventwire.api import ApiSettings, create_app  # noqa: E402
 from eventwire.api.app import WARM_TARGETS, keep_warm, warm  # noqa: E402
 from eventwire.store import open_store, queries  # noqa: E402
-from storekit import corpus, synthetic_article  # noqa: E402
+from storekit import corpus, count_slow_network, synthetic_article  # noqa: E402
 
 
 def build(path, n_synthetic: int = 4) -> None:
@@ -129,24 +129,10 @@ def test_the_thread_pool_has_the_set_size(tmp_path, threads):
 def test_workers_compute_a_missing_answer_once(tmp_path, monkeypatch):
     """Two apps sharing an answer file (two workers): concurrent requests for one
     answer run the query once in all, the others wait for it."""
-    import threading
-
     import httpx
 
-    from eventwire.store import queries_web
-
     build(tmp_path / "s.db")
-    calls = []
-    lock = threading.Lock()
-    real = queries_web.network
-
-    def slow_network(*args, **kwargs):
-        with lock:
-            calls.append(1)
-        time.sleep(0.3)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(queries_web, "network", slow_network)
+    calls = count_slow_network(monkeypatch)
     settings = ApiSettings(db=str(tmp_path / "s.db"), cache_seconds=300, shared_cache=str(tmp_path / "answers.db"))
     apps = [create_app(settings), create_app(settings)]
 
