@@ -86,6 +86,16 @@ def test_migrate_from_empty_and_reopen(store_url):
         assert s.db.scalar("SELECT COUNT(*) AS n FROM schema_version") == len(migrations_for(s.dialect))
 
 
+@pytest.mark.parametrize("cache_kib", [8 * 1024, 64 * 1024])
+def test_bulk_writes_get_a_larger_page_cache(store_url, cache_kib):
+    with open_store(store_url) as s:
+        s.tune_for_bulk_writes(cache_kib)
+        if s.dialect == "sqlite":
+            assert s.db.conn.execute("PRAGMA cache_size").fetchone()["cache_size"] == -cache_kib
+        s.add(*corpus()[0])  # and the store still writes
+        assert s.counts()["articles"] == 1
+
+
 def test_readonly_open(tmp_path):
     with pytest.raises(StoreError) as err:
         open_store(str(tmp_path / "missing.db"), readonly=True)

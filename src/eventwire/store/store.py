@@ -142,6 +142,13 @@ class Store:
 
     # --- small writer API ------------------------------------------------------
 
+    def tune_for_bulk_writes(self, cache_kib: int = 64 * 1024) -> None:
+        """Give a SQLite writer a larger page cache for long ingests (the default 2 MiB
+        makes every index update of a store past a few hundred articles read its
+        pages again: ~15% of the writer's store CPU); nothing to do on PostgreSQL."""
+        if self.dialect == "sqlite":
+            self.db.execute(f"PRAGMA cache_size = {-int(cache_kib)}")
+
     def has(self, content_hash: str) -> bool:
         """True when an article with this normalised content hash is stored."""
         return self.db.one("SELECT id FROM articles WHERE content_hash = ?", (content_hash,)) is not None
