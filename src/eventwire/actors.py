@@ -283,7 +283,7 @@ def _scan(texts: list[str], toks: "_Tokens", keys: list[str], table: dict, prefi
         s = keys[i]
         hit = table.get(s)
         best = None
-        if hit is not None and (not check_case or _case_ok(tuple(texts[i : i + 1]), hit.case)):
+        if hit is not None and (not check_case or case_ok(texts[i : i + 1], hit.case)):
             best = (i + 1, hit)
         for j in range(i + 1, min(n, i + MAX_PHRASE_TOKENS)):
             kj = keys[j]
@@ -293,7 +293,7 @@ def _scan(texts: list[str], toks: "_Tokens", keys: list[str], table: dict, prefi
             if s not in prefixes:
                 break
             hit = table.get(s)
-            if hit is not None and (not check_case or _case_ok(tuple(texts[i : j + 1]), hit.case)):
+            if hit is not None and (not check_case or case_ok(texts[i : j + 1], hit.case)):
                 best = (j + 1, hit)
         if best is None or check_case and _inside_longer_name(toks, i, best[0], best[1].case):
             continue
@@ -303,15 +303,6 @@ def _scan(texts: list[str], toks: "_Tokens", keys: list[str], table: dict, prefi
             out.append(_Match(i, best[0], role=best[1]))
         end = best[0]
     return out
-
-
-_norm_key = lru_cache(maxsize=65536)(norm_key)  # a pure function of a string: memoised
-
-
-@lru_cache(maxsize=16384)
-def _case_ok(words: tuple[str, ...], case: str) -> bool:
-    """:func:`~eventwire.dictionaries.case_ok`, memoised (the same names recur)."""
-    return case_ok(list(words), case)
 
 
 class _Same:
@@ -541,7 +532,7 @@ class _Builder:
         for s, e in self.name_candidates():
             while e > s and (self.texts[e - 1] in POSSESSIVE or self.punct[e - 1]):
                 e -= 1
-            while s < e and (self.lowers[s] in HONORIFICS or _norm_key(self.texts[s]) in self.dic.roles
+            while s < e and (self.lowers[s] in HONORIFICS or norm_key(self.texts[s]) in self.dic.roles
                              or (s in self.phrase_at and self.phrase_at[s].entry.kind != "person")
                              or self.punct[s] or self.lowers[s] in TITLE_FILLERS):
                 s += 1
@@ -659,7 +650,7 @@ class _Builder:
         for s, e, person in order:
             words = [w for w, p in zip(self.texts[s:e], self.punct[s:e]) if not p or w == "-"]
             name = self.span_text(s, e)
-            key = _norm_key(name)
+            key = norm_key(name)
             target = None
             short = []
             for a in named:
@@ -672,7 +663,7 @@ class _Builder:
                 if len(words) == 1 and (key in a.surnames or key in a.forenames):
                     short.append(a)
                     continue
-                if len(words) > 1 and key in a.key and a.key.endswith(_norm_key(words[-1])):
+                if len(words) > 1 and key in a.key and a.key.endswith(norm_key(words[-1])):
                     target = a
                     break
             if target is None and short:
@@ -687,26 +678,26 @@ class _Builder:
                 continue
             if target is None:
                 target = _Actor(name=name, code="", country=None, sector=None, kind="person", person=person, key=key)
-                parts = [_norm_key(w) for w in name.replace("-", " - ").split() if w not in ("-",)]
+                parts = [norm_key(w) for w in name.replace("-", " - ").split() if w not in ("-",)]
                 parts = [p for p in parts if p and p not in ("-",)]
                 if len(parts) > 1:
                     target.surnames.add(parts[-1])
-                    target.surnames.add(_norm_key(" ".join(parts[-2:])) if parts[-2] in ("al", "el", "de", "da", "von", "van", "le") else parts[-1])
+                    target.surnames.add(norm_key(" ".join(parts[-2:])) if parts[-2] in ("al", "el", "de", "da", "von", "van", "le") else parts[-1])
                     target.forenames.add(parts[0])
                     if "-" in name:
                         for piece in name.split()[-1].split("-"):
-                            target.surnames.add(_norm_key(piece))
+                            target.surnames.add(norm_key(piece))
                 else:
                     target.surnames.add(parts[0] if parts else key)
                 if person is not None:
                     for alias in (person.name,) + person.aliases:
-                        k = _norm_key(alias)
+                        k = norm_key(alias)
                         if " " not in alias.strip():
                             target.surnames.add(k)
                     # the dictionary's name, without titles the alias may carry ("Ayatollah")
                     target.surnames.add(target.key)
                     target.name = person.name
-                    target.key = _norm_key(person.name)
+                    target.key = norm_key(person.name)
                 named.append(target)
             elif person is not None and target.person is None:
                 target.person = person
@@ -723,7 +714,7 @@ class _Builder:
         for i, text in enumerate(self.texts):
             if not text[:1].isupper() or i in taken or i in self.phrase_at:
                 continue
-            k = _norm_key(text)
+            k = norm_key(text)
             if k not in all_surnames:
                 continue
             tok = self.toks[i]
@@ -1135,7 +1126,7 @@ class _Builder:
                         if target is None:
                             target = self.by_name[key] = self.new_actor(
                                 name=e.name, code=e.code, country=e.country, sector=e.sector, kind=e.kind,
-                                key=_norm_key(e.name), explicit_code=True, named=e.kind == "group")
+                                key=norm_key(e.name), explicit_code=True, named=e.kind == "group")
                         self.mention(target, r.start - 1, r.end)
                         return
             return
@@ -1173,14 +1164,14 @@ class _Builder:
                 c, s = (None, None) if org else (country, role.sector)
                 target = self.find_generic(code, name) or self.new_actor(
                     name=name, code=code, country=c, sector=s, kind="person", gender=role.gender,
-                    offices={role.office} if role.office else set(), key=_norm_key(name), explicit_code=True,
+                    offices={role.office} if role.office else set(), key=norm_key(name), explicit_code=True,
                 )
             if target is None and definite and not (country or org) and role.office in LOCAL_OFFICES:
                 # "the mayor", "the judge" named by no one before: the article's own country's
                 name = _LEAD_DEF.sub("", self.span_text(start, end))
                 target = self.find_generic(role.sector, name) or self.new_actor(
                     name=name, code=role.sector, country=None, sector=role.sector, kind="person", gender=role.gender,
-                    offices={role.office}, key=_norm_key(name), explicit_code=True)
+                    offices={role.office}, key=norm_key(name), explicit_code=True)
             if target is not None:
                 self.mention(target, start, end)
             return
@@ -1223,7 +1214,7 @@ class _Builder:
                     # takes the article's home country, if it has one (see fill_home)
                     name = _LEAD_THE.sub("", self.span_text(start, end))
                     target = self.new_actor(name=name, code=role.sector, country=None, sector=role.sector,
-                                            kind="institution", key=_norm_key(name), explicit_code=True)
+                                            kind="institution", key=norm_key(name), explicit_code=True)
                     target.heads.add(role.head_word)
                     self.mention(target, start, end)
                     return
@@ -1234,11 +1225,11 @@ class _Builder:
         kind = "institution" if role.kind == "institution" else "group"
         target = None
         for a in self.actors:
-            if a.code == code and a.kind == kind and (kind == "group" or a.key == _norm_key(name)):
+            if a.code == code and a.kind == kind and (kind == "group" or a.key == norm_key(name)):
                 target = a
                 break
         if target is None:
-            target = self.new_actor(name=name, code=code, country=c, sector=s, kind=kind, key=_norm_key(name),
+            target = self.new_actor(name=name, code=code, country=c, sector=s, kind=kind, key=norm_key(name),
                                     plural=role.plural, explicit_code=True, modifier_only=modifier)
         elif not modifier:
             target.modifier_only = False
@@ -1253,7 +1244,7 @@ class _Builder:
             other = next((a for a in self.actors if a.code == xcode and a.kind == kind), None)
             if other is None:
                 other = self.new_actor(name=xname, code=xcode, country=xcountry, sector=role.sector, kind=kind,
-                                       key=_norm_key(xname), plural=role.plural, explicit_code=True)
+                                       key=norm_key(xname), plural=role.plural, explicit_code=True)
             self.mention(other, xs, xe)
 
     def same_side(self, r: _Match, role: Role, modifier: bool, definite: bool) -> Optional[_Actor]:
@@ -1301,12 +1292,12 @@ class _Builder:
                 return a
         name = self.dic.country_names.get(country, country) + " " + role.phrase
         a = self.new_actor(name=name, code=code, country=country, sector=role.sector, kind="group",
-                           key=_norm_key(name), plural=role.plural, explicit_code=True)
+                           key=norm_key(name), plural=role.plural, explicit_code=True)
         a.heads.add(role.head_word)
         return a
 
     def find_generic(self, code: str, name: str) -> Optional[_Actor]:
-        key = _norm_key(name)
+        key = norm_key(name)
         for a in self.actors:
             if a.code == code and a.key == key and a.person is None:
                 return a
@@ -1323,7 +1314,7 @@ class _Builder:
             self.finish_person(a)
             return a
         a = self.new_actor(name=person.name, code="", country=None, sector=None, kind="person", person=person,
-                           key=_norm_key(person.name))
+                           key=norm_key(person.name))
         self.finish_person(a)
         return a
 
@@ -1541,7 +1532,7 @@ class _Builder:
         target = self.by_name.get((code, kind, name))
         if target is None:
             target = self.by_name[(code, kind, name)] = self.new_actor(name=name, code=code, country=e.country, sector=e.sector, kind=kind,
-                                    key=_norm_key(name), plural=e.form == "people" or (e.form == "region" and name.endswith("s")),
+                                    key=norm_key(name), plural=e.form == "people" or (e.form == "region" and name.endswith("s")),
                                     explicit_code=True, named=kind == "group")
         self.mention(target, m.start, m.end)
 

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, Optional, Sequence
 
 import yaml
 
@@ -43,8 +43,10 @@ class DictionaryError(EventwireError):
     code = "E401"
 
 
+@lru_cache(maxsize=65536)
 def norm_key(text: str) -> str:
-    """The lookup key of a phrase: lower case, straight apostrophes, no whitespace."""
+    """The lookup key of a phrase: lower case, straight apostrophes, no whitespace.
+    Memoised: the stages look up the same few thousand words and names in every doc."""
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u2010", "-").replace("\u2011", "-")
     return re.sub(r"\s+", "", text.lower())
 
@@ -751,9 +753,15 @@ __all__ = [
 ]
 
 
-def case_ok(words: list[str], case: str) -> bool:
+def case_ok(words: Sequence[str], case: str) -> bool:
     """Whether the words of a text match an entry's case rule: ``upper`` needs every word
-    in capitals, ``exact`` every content word capitalised, anything else one capital."""
+    in capitals, ``exact`` every content word capitalised, anything else one capital.
+    Memoised (the same names recur in every doc)."""
+    return _case_ok(tuple(words), case)
+
+
+@lru_cache(maxsize=16384)
+def _case_ok(words: tuple[str, ...], case: str) -> bool:
     words = [w for w in words if any(c.isalpha() for c in w)]
     if not words:
         return False

@@ -62,19 +62,9 @@ MAX_RUN = 8
 PROPER_TAGS = frozenset({"NNP", "NNPS"})
 NUMBER_TAGS = frozenset({"CD", "JJ"})  # "JJ" for "21st"
 
-# norm_key of a token's lower-case form, looked up for every title and role check.
-_norm_key = lru_cache(maxsize=1 << 15)(norm_key)
-
-
 def _where(flags: Iterable) -> list[int]:
     """The indices of the true values of ``flags`` (a C-speed scan of a token column)."""
     return list(compress(count(), flags))
-
-
-@lru_cache(maxsize=1 << 14)
-def _case_ok(words: tuple[str, ...], case: str) -> bool:
-    """:func:`case_ok` for the words of a candidate phrase (cached: the same few recur)."""
-    return case_ok(list(words), case)
 
 
 @dataclass(frozen=True)
@@ -269,7 +259,7 @@ class _Finder:
             s, best, j, stop = keys[i], None, i, min(n, i + MAX_PHRASE_TOKENS)
             while True:
                 hit = phrases.get(s)
-                if hit is not None and _case_ok(tuple(text[i : j + 1]), hit.case):
+                if hit is not None and case_ok(text[i : j + 1], hit.case):
                     best = (j + 1, hit)
                 j += 1
                 if j >= stop:
@@ -404,7 +394,7 @@ class _Finder:
     def titled(self, i: int) -> bool:
         """Is the token a person title or role noun ("President", "Mr", "spokesman")?"""
         low = self.lower[i]
-        return low in self.rules.person_titles or _norm_key(low) in self.roles or low in self.dic.gendered_titles
+        return low in self.rules.person_titles or norm_key(low) in self.roles or low in self.dic.gendered_titles
 
     def after_titles(self, start: int, end: int) -> int:
         """The first token after the titles and role nouns that open a run."""
@@ -415,7 +405,7 @@ class _Finder:
                 continue
             key, nxt = "", s
             for k in range(s, end):
-                key += _norm_key(self.lower[k])
+                key += norm_key(self.lower[k])
                 if key not in self.dic.role_prefixes:
                     break
                 if key in self.roles:
@@ -546,7 +536,7 @@ class _Finder:
         return any(self.lower[k] in self.heads for k in range(start, end))
 
     def phrase_key(self, start: int, end: int) -> bool:
-        return "".join(_norm_key(self.lower[k]) for k in range(start, end)) in self.dic.phrases
+        return "".join(norm_key(self.lower[k]) for k in range(start, end)) in self.dic.phrases
 
     def articles(self) -> None:
         """"the" opens a multi-word name of a place or organisation, as in spaCy's NER."""

@@ -347,8 +347,7 @@ def ingest(
     with the number of items finished, for a progress bar.
     """
     summary = Summary()
-    if hasattr(store, "tune_for_bulk_writes"):
-        store.tune_for_bulk_writes()
+    store.tune_for_bulk_writes()
     report = on_bad or (lambda exc: log.warning("%s", exc))
     step = advance or (lambda n: None)
     # Articles in flight by content hash, with later copies of the same text seen meanwhile.
