@@ -10,7 +10,9 @@ Two profiles (``load_model(profile=...)``, else ``EVENTWIRE_PROFILE``, else
   :class:`~eventwire.fastattrs.AttributeLookup`, which applies the same rules and gives
   identical POS, tags, morphology, lemmas and labels, at a fraction of the cost, and
   its ``lemmatizer`` is wrapped in a :class:`~eventwire.fastattrs.LemmaCache` (same
-  lemmas, cached per form, POS and morphology).
+  lemmas, cached per form, POS and morphology). The parser and entity recogniser
+  decode through :class:`~eventwire.fastparse.GreedyDecoder` (the same greedy
+  decoding, run from Python without the GIL churn of spaCy's C loop).
 - ``fast``: the same, without the statistical ``ner`` (the costliest component); the
   rule-based ``eventwire_entities`` (:mod:`eventwire.entities`) sets ``doc.ents`` from
   the dictionaries, the gazetteer, proper-noun runs with cues and date patterns.
@@ -85,6 +87,7 @@ def load_model(explicit: str | None = None, profile: str | None = None) -> Langu
 def apply_profile(nlp: Language, profile: str) -> Language:
     """Swap components of a loaded model for ``profile``, in place."""
     from .fastattrs import replace_attribute_ruler, replace_lemmatizer
+    from .fastparse import use_greedy_decoder
 
     replace_attribute_ruler(nlp)
     replace_lemmatizer(nlp)
@@ -96,6 +99,7 @@ def apply_profile(nlp: Language, profile: str) -> Language:
             nlp.remove_pipe("ner")
         if ENTITIES not in nlp.pipe_names:
             nlp.add_pipe(ENTITIES, last=True)
+    use_greedy_decoder(nlp)
     nlp.meta["eventwire_profile"] = profile
     log.info("pipeline profile %s: %s", profile, ", ".join(nlp.pipe_names))
     return nlp
