@@ -1,5 +1,6 @@
 """The dashboard's default views, answered at start-up and kept fresh after writes;
-the thread pool size; the most active pair as the default ties."""
+the thread pool size and the switch interval; the answers shared between workers, read
+and written off the event loop; the most active pair as the default ties."""
 
 from __future__ import annotations
 
@@ -75,13 +76,13 @@ def test_refresh_recomputes_and_keep_warm_rewarms_after_a_write(tmp_path):
     calls = []
 
     async def run():
-        inner = app.state.cache.put
+        inner = app.state.cache.put_local
 
         def put(key, *args, **kwargs):
             calls.append(key[0])
-            inner(key, *args, **kwargs)
+            return inner(key, *args, **kwargs)
 
-        app.state.cache.put = put
+        app.state.cache.put_local = put
         assert await warm(app) == len(WARM_TARGETS)
         assert await warm(app) == len(WARM_TARGETS) and len(calls) == len(WARM_TARGETS)  # hits: not computed
         await warm(app, refresh=True)
@@ -201,3 +202,44 @@ def test_a_cancelled_wait_leaves_nothing_behind(tmp_path):
     asyncio.run(run())
     assert calls == ["/api/x"] and sent[-1]["body"] == b"ok"
     other.close()
+
+
+def test_the_shared_file_is_used_off_the_event_loop(tmp_path, monkeypatch):
+    """Reads and writes of the answers shared between workers run on a thread of their
+    own: the event loop goes on serving while SQLite works (and waits for the GIL)."""
+    import threading
+
+    from eventwire.api.deps import SharedAnswers
+
+    build(tmp_path / "s.db")
+    seen = []
+    for name in ("get", "put", "claim", "release"):
+        original = getattr(SharedAnswers, name)
+
+        def spy(self, *args, _original=original, _name=name, **kwargs):
+            seen.append((_name, threading.current_thread().name))
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(SharedAnswers, name, spy)
+    settings = ApiSettings(db=str(tmp_path / "s.db"), cache_seconds=300, shared_cache=str(tmp_path / "answers.db"),
+                           warm=False)
+    with TestClient(create_app(settings)) as one, TestClient(create_app(settings)) as two:
+        assert one.get("/api/articles?limit=3").headers["x-cache"] == "miss"
+        assert two.get("/api/articles?limit=3").headers["x-cache"] == "hit"  # put before the request ended
+        assert one.get("/api/articles?limit=3").headers["x-cache"] == "hit"  # its own memory: no file read
+    names = {name for name, _ in seen}
+    assert names == {"get", "put", "claim", "release"}
+    assert all(thread.startswith("eventwire-answers") for _, thread in seen), seen
+    assert len(seen) == 5  # one: get, claim, put, release; two: get (a hit)
+
+
+@pytest.mark.parametrize("interval", [0.001, 0.002])
+def test_the_switch_interval_is_set_while_serving(tmp_path, interval):
+    import sys
+
+    build(tmp_path / "s.db", n_synthetic=0)
+    before = sys.getswitchinterval()
+    with TestClient(create_app(ApiSettings(db=str(tmp_path / "s.db"), switch_interval=interval, warm=False))) as c:
+        assert c.get("/api/health").status_code == 200
+        assert sys.getswitchinterval() == pytest.approx(interval)
+    assert sys.getswitchinterval() == pytest.approx(before)

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
+import sys
 import os
 import time
 from importlib import resources
@@ -162,6 +163,9 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
         anyio.to_thread.current_default_thread_limiter().total_tokens = max(1, settings.threads)
+        switch_interval = sys.getswitchinterval()
+        if settings.switch_interval > 0:
+            sys.setswitchinterval(settings.switch_interval)
         warmer = None
         if settings.warm and settings.cache_seconds > 0:
             await warm(app)  # before the first request: no client waits for the defaults
@@ -173,8 +177,8 @@ def create_app(
                 await warmer
         pool.close()
         writer.close()
-        if app.state.cache.shared is not None:
-            app.state.cache.shared.close()
+        app.state.cache.close()
+        sys.setswitchinterval(switch_interval)
 
     local_docs = swagger_assets()
     app = FastAPI(

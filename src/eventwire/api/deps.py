@@ -10,6 +10,7 @@ import sqlite3
 import threading
 import time
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, AsyncIterator, Callable, Optional
 
 import anyio.to_thread
@@ -151,8 +152,16 @@ class ResponseCache:
         self._items: "OrderedDict[Any, tuple[float, Any, Any, int]]" = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
+        self._io: Optional[ThreadPoolExecutor] = None
 
     def get(self, key: Any, generation: Any = None) -> Any:
+        hit = self.get_local(key, generation)
+        if hit is not None or self.shared is None:
+            return hit
+        return self._adopt(key, generation, self.shared.get(key, generation, self.ttl))
+
+    def get_local(self, key: Any, generation: Any = None) -> Any:
+        """The answer in this process's memory, or None (the shared file is not read)."""
         if self.ttl <= 0:
             return None
         with self._lock:
@@ -162,21 +171,66 @@ class ResponseCache:
                     self._items.move_to_end(key)
                     return item[2]
                 self._drop(key)
-        if self.shared is None:
-            return None
-        found = self.shared.get(key, generation, self.ttl)
-        if found is not None:
-            value, age = found
-            self._put(key, value, generation, _answer_bytes(value), time.monotonic() - age)
-            return value
         return None
 
+    def _adopt(self, key: Any, generation: Any, found: Optional[tuple[Any, float]]) -> Any:
+        if found is None:
+            return None
+        value, age = found
+        self._put(key, value, generation, _answer_bytes(value), time.monotonic() - age)
+        return value
+
     def put(self, key: Any, value: Any, generation: Any = None, nbytes: int = 0) -> None:
-        if self.ttl <= 0 or nbytes > self.max_bytes:
-            return
-        self._put(key, value, generation, nbytes, time.monotonic())
-        if self.shared is not None:
+        if self.put_local(key, value, generation, nbytes) and self.shared is not None:
             self.shared.put(key, value, generation, self.ttl)
+
+    def put_local(self, key: Any, value: Any, generation: Any = None, nbytes: int = 0) -> bool:
+        """Keep the answer in this process's memory; False when it is not kept."""
+        if self.ttl <= 0 or nbytes > self.max_bytes:
+            return False
+        self._put(key, value, generation, nbytes, time.monotonic())
+        return True
+
+    # The shared file from the event loop: its reads and writes run on one thread of
+    # their own, so that the loop goes on serving answers meanwhile (a SQLite call
+    # gives the GIL up and waits to get it back from the request threads).
+
+    def _offload(self, fn: Callable, *args) -> "asyncio.Future":
+        if self._io is None:
+            with self._lock:
+                if self._io is None:
+                    self._io = ThreadPoolExecutor(max_workers=1, thread_name_prefix="eventwire-answers")
+        return asyncio.get_running_loop().run_in_executor(self._io, fn, *args)
+
+    async def get_async(self, key: Any, generation: Any = None) -> Any:
+        """:meth:`get` for the event loop."""
+        hit = self.get_local(key, generation)
+        if hit is not None or self.shared is None:
+            return hit
+        return self._adopt(key, generation, await self._offload(self.shared.get, key, generation, self.ttl))
+
+    async def put_async(self, key: Any, value: Any, generation: Any = None, nbytes: int = 0) -> None:
+        """:meth:`put` for the event loop."""
+        if self.put_local(key, value, generation, nbytes) and self.shared is not None:
+            await self._offload(self.shared.put, key, value, generation, self.ttl)
+
+    async def claim_async(self, key: Any, generation: Any) -> bool:
+        """:meth:`SharedAnswers.claim` for the event loop (True without a shared file)."""
+        if self.shared is None:
+            return True
+        return await self._offload(self.shared.claim, key, generation)
+
+    async def release_async(self, key: Any) -> None:
+        if self.shared is not None:
+            await self._offload(self.shared.release, key)
+
+    def close(self) -> None:
+        """Finish the shared file's pending writes, then close it."""
+        if self._io is not None:
+            self._io.shutdown(wait=True)
+            self._io = None
+        if self.shared is not None:
+            self.shared.close()
 
     def _put(self, key: Any, value: Any, generation: Any, nbytes: int, stored: float) -> None:
         with self._lock:
@@ -371,6 +425,12 @@ REFRESH = "eventwire.refresh"
 _NOT_CACHED = ("/api/health",)
 
 
+async def _send_hit(send, hit) -> None:
+    status, headers, body = hit
+    await send({"type": "http.response.start", "status": status, "headers": [*headers, (b"x-cache", b"hit")]})
+    await send({"type": "http.response.body", "body": body})
+
+
 class ResponseCacheMiddleware:
     """Serve repeated ``GET /api/...`` requests from :class:`ResponseCache`.
 
@@ -404,32 +464,34 @@ class ResponseCacheMiddleware:
             await asyncio.shield(pending)
         generation = self.generation()
         # A refresh (the app's own warming, see app.warm) computes the answer again.
-        hit = None if scope.get(REFRESH) else self.cache.get(key, generation)
+        refresh = scope.get(REFRESH)
+        hit = None if refresh else self.cache.get_local(key, generation)
+        if hit is None and not refresh and pending is None and self.cache.shared is not None:
+            # Perhaps another worker has it; the loop serves other requests meanwhile.
+            hit = await self.cache.get_async(key, generation)
+            pending = self._inflight.get(key)
+            if hit is None and pending is not None:  # a request of this worker started it meanwhile
+                await asyncio.shield(pending)
+                hit = self.cache.get_local(key, generation)
         if hit is not None:
-            status, headers, body = hit
-            await send({"type": "http.response.start", "status": status, "headers": [*headers, (b"x-cache", b"hit")]})
-            await send({"type": "http.response.body", "body": body})
+            await _send_hit(send, hit)
             return
         leader = pending is None
         if leader:
             self._inflight[key] = asyncio.get_running_loop().create_future()
-        shared = self.cache.shared
         claimed = False
         try:
-            if leader and shared is not None:
-                claimed = shared.claim(key, generation)
+            if leader and self.cache.shared is not None:
+                claimed = await self.cache.claim_async(key, generation)
                 if not claimed:  # another worker is computing it: wait for its answer
                     hit, claimed = await self._await_other_worker(key, generation)
                     if hit is not None:
-                        status, headers, body = hit
-                        await send({"type": "http.response.start", "status": status,
-                                    "headers": [*headers, (b"x-cache", b"hit")]})
-                        await send({"type": "http.response.body", "body": body})
+                        await _send_hit(send, hit)
                         return
             await self._compute(key, generation, scope, receive, send)
         finally:
             if claimed:
-                shared.release(key)
+                await self.cache.release_async(key)
             if leader:
                 self._inflight.pop(key).set_result(None)
 
@@ -437,6 +499,7 @@ class ResponseCacheMiddleware:
         """Run the app and keep its answer (a 200) at ``generation``."""
         start: dict = {}
         chunks: list[bytes] = []
+        answer: list = []
 
         async def capture(message) -> None:
             if message["type"] == "http.response.start":
@@ -446,10 +509,13 @@ class ResponseCacheMiddleware:
                 chunks.append(message.get("body", b""))
                 if not message.get("more_body") and start.get("status") == 200:
                     body = b"".join(chunks)
-                    self.cache.put(key, (200, list(start.get("headers", ())), body), generation, len(body))
+                    answer.append((200, list(start.get("headers", ())), body))
+                    self.cache.put_local(key, answer[0], generation, len(body))
             await send(message)
 
         await self.app(scope, receive, capture)
+        if answer and self.cache.shared is not None:  # the client has its answer: now share it
+            await self.cache.put_async(key, answer[0], generation, len(answer[0][2]))
 
     async def _await_other_worker(self, key: Any, generation: Any) -> tuple[Any, bool]:
         """``(answer, False)`` once the answer another worker is computing is in the
@@ -462,13 +528,13 @@ class ResponseCacheMiddleware:
         while time.monotonic() < deadline:
             await asyncio.sleep(delay)
             delay = min(delay * 2, 0.02)
-            hit = self.cache.get(key, generation)
+            hit = await self.cache.get_async(key, generation)
             if hit is not None:
                 return hit, False
-            if shared.claim(key, generation):  # released: answered just now, or not at all
-                hit = self.cache.get(key, generation)
+            if await self.cache.claim_async(key, generation):  # released: answered just now, or not at all
+                hit = await self.cache.get_async(key, generation)
                 if hit is not None:
-                    shared.release(key)
+                    await self.cache.release_async(key)
                     return hit, False
                 return None, True
         return None, False
