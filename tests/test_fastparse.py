@@ -79,6 +79,25 @@ def test_same_annotations_as_spacys_own_loop(accurate, texts, name):
         assert sum(len(d.ents) for d in got) > 100
 
 
+def test_unseen_classes_get_the_lowest_score_as_in_spacy(accurate, texts):
+    """Moves marked unseen (as after adding labels in training) are scored lowest at
+    each step, in both loops: the parses still agree."""
+    docs = _before(accurate, "parser", texts[:12])
+    decoder = accurate.get_pipe("parser")
+    unseen = decoder.component.model.attrs["unseen_classes"]
+    before = set(unseen)
+    normal = [_view(d, "parser") for d in decoder.pipe(_copies(accurate, docs))]
+    unseen.update(range(2, 40))
+    try:
+        want = [_view(d, "parser") for d in decoder.component.pipe(_copies(accurate, docs))]
+        got = [_view(d, "parser") for d in decoder.pipe(_copies(accurate, docs))]
+    finally:
+        unseen.clear()
+        unseen.update(before)
+    assert got == want
+    assert got != normal  # the mask changed the parses: the branch was exercised
+
+
 @pytest.mark.parametrize("batch_size", [1, 3, 64])
 def test_batch_composition_does_not_change_a_parse(accurate, texts, batch_size):
     docs = _before(accurate, "parser", texts)

@@ -71,6 +71,8 @@ class GreedyDecoder:
         return doc
 
     def pipe(self, docs: Iterable[Doc], *, batch_size: Optional[int] = None) -> Iterator[Doc]:
+        """Decode ``docs`` ``self.batch_size`` at a time (the pipeline's ``batch_size``
+        is not used: the decoder's batch bounds its memory, see the module docstring)."""
         error_handler = self.component.get_error_handler()
         for batch in minibatch(docs, size=self.batch_size):
             batch = list(batch)

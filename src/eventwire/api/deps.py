@@ -209,9 +209,9 @@ class ResponseCache:
             return hit
         return self._adopt(key, generation, await self._offload(self.shared.get, key, generation, self.ttl))
 
-    async def put_async(self, key: Any, value: Any, generation: Any = None, nbytes: int = 0) -> None:
-        """:meth:`put` for the event loop."""
-        if self.put_local(key, value, generation, nbytes) and self.shared is not None:
+    async def share_async(self, key: Any, value: Any, generation: Any = None) -> None:
+        """Write an answer already kept by :meth:`put_local` to the shared file, from the event loop."""
+        if self.shared is not None and self.ttl > 0 and _answer_bytes(value) <= self.max_bytes:
             await self._offload(self.shared.put, key, value, generation, self.ttl)
 
     async def claim_async(self, key: Any, generation: Any) -> bool:
@@ -440,7 +440,9 @@ class ResponseCacheMiddleware:
     Identical requests that arrive while the first is being answered wait for it
     instead of running the same query again: in this worker, and with a shared
     cache (several workers) in the others too, for ``wait`` seconds at most (a
-    claim in :class:`SharedAnswers`).
+    claim in :class:`SharedAnswers`). The shared file is read and written on a thread
+    of its own (:meth:`ResponseCache.get_async` and the others), never on the event
+    loop, and an answer is shared once the client has it.
     """
 
     def __init__(self, app, cache: ResponseCache, generation: Optional[Callable[[], Any]] = None,
@@ -514,15 +516,14 @@ class ResponseCacheMiddleware:
             await send(message)
 
         await self.app(scope, receive, capture)
-        if answer and self.cache.shared is not None:  # the client has its answer: now share it
-            await self.cache.put_async(key, answer[0], generation, len(answer[0][2]))
+        if answer:  # the client has its answer: now share it
+            await self.cache.share_async(key, answer[0], generation)
 
     async def _await_other_worker(self, key: Any, generation: Any) -> tuple[Any, bool]:
         """``(answer, False)`` once the answer another worker is computing is in the
         shared cache; ``(None, True)`` when that worker gave up its claim without an
         answer (an error answer) and this one took it; ``(None, False)`` after
         ``self.wait`` seconds."""
-        shared = self.cache.shared
         deadline = time.monotonic() + self.wait
         delay = 0.002
         while time.monotonic() < deadline:
