@@ -11,8 +11,8 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
-import sys
 import os
+import sys
 import time
 from importlib import resources
 from typing import Any, Callable, Optional
