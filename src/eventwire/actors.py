@@ -40,7 +40,6 @@ import datetime as dt
 import logging
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Iterable, Iterator, Optional
 
 from spacy.attrs import HEAD, IDX, IS_PUNCT, LENGTH, SENT_START
@@ -305,29 +304,6 @@ def _scan(texts: list[str], toks: "_Tokens", keys: list[str], table: dict, prefi
     return out
 
 
-class _Same:
-    """A key that stands for one object by identity (for a memo of its pure methods); it
-    holds the object, so the identity is never reused while the memo keeps it."""
-
-    __slots__ = ("obj",)
-
-    def __init__(self, obj: object):
-        self.obj = obj
-
-    def __hash__(self) -> int:
-        return id(self.obj)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Same) and other.obj is self.obj
-
-
-@lru_cache(maxsize=4096)
-def _holder(dic: _Same, actor: str, office: str, day: Optional[dt.date]) -> Optional[tuple[Person, object]]:
-    """``Dictionaries.holder``, memoised: it scans every person's terms, and the loaded
-    dictionaries do not change."""
-    return dic.obj.holder(actor, office, day)
-
-
 def _token_key(token: Token) -> str:
     if token.is_space:
         return ""
@@ -497,8 +473,7 @@ class _Builder:
 
     def before(self, tok_i: int) -> list[tuple[int, _Actor, bool, int]]:
         """Mentions that start before token ``tok_i``, most recent first."""
-        k = bisect.bisect_left(self.timeline, (tok_i,))
-        return [(m[0], m[4], m[2], m[3]) for m in reversed(self.timeline[:k])]
+        return list(self.iter_before(tok_i))
 
     def iter_before(self, tok_i: int) -> Iterator[tuple[int, _Actor, bool, int]]:
         """:meth:`before`, one at a time, for loops that stop at the first fit (and add
@@ -1154,7 +1129,7 @@ class _Builder:
             if target is None and (country or org) and role.office and definite or (
                 target is None and (country or org) and role.office in ("leader", "president", "prime_minister", "foreign_minister", "chancellor", "supreme_leader", "king", "emir", "secretary_of_state", "foreign_secretary", "secretary_general")
             ):
-                held = _holder(_Same(self.dic), org or country, role.office, self.day)
+                held = self.dic.holder(org or country, role.office, self.day)
                 if held is not None:
                     person, term = held
                     target = self.actor_for_person(person)

@@ -161,6 +161,9 @@ class Role:
         return self.head or self.phrase.split()[-1]
 
 
+MAX_HELD = 4096  # answers of Dictionaries.holder kept
+
+
 @dataclass
 class Dictionaries:
     """Every lookup table the actors stage uses. Built once per set of files."""
@@ -178,6 +181,9 @@ class Dictionaries:
     leader_office: dict[str, tuple[str, ...]] = field(default_factory=dict)
     country_names: dict[str, str] = field(default_factory=dict)
     sources: list[str] = field(default_factory=list)
+    # Answers of ``holder`` (it scans every person's terms), emptied whenever a person,
+    # an office group or a leader office is added.
+    _held: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     # -- building ------------------------------------------------------------
     def add_phrase(self, phrase: str, entry: Entry, *, override: bool = True) -> None:
@@ -212,7 +218,15 @@ class Dictionaries:
     def holder(self, actor: str, office: str, day: Optional[dt.date]) -> Optional[tuple[Person, Term]]:
         """Who held ``office`` (or an office of its group) for ``actor`` (an ISO code or
         a CAMEO code) on ``day``. The most specific office wins; ``leader`` follows
-        ``leader_office``."""
+        ``leader_office``. Memoised: the same few offices are asked in every doc."""
+        key = (actor, office, day)
+        if key not in self._held:
+            if len(self._held) >= MAX_HELD:
+                self._held.clear()
+            self._held[key] = self._find_holder(actor, office, day)
+        return self._held[key]
+
+    def _find_holder(self, actor: str, office: str, day: Optional[dt.date]) -> Optional[tuple[Person, Term]]:
         wanted: list[str]
         if office == "leader":
             wanted = list(self.leader_office.get(actor, self.leader_office.get("default", ("president", "prime_minister"))))
@@ -310,6 +324,7 @@ def _named(d: Dictionaries, items: Iterable[dict], kind: str, form: str) -> None
 
 
 def _load_roles(d: Dictionaries, data: dict) -> None:
+    d._held.clear()
     for key, offices in (data.get("office_groups") or {}).items():
         d.office_groups[key] = frozenset(offices) | {key}
     for item in data.get("roles") or ():
@@ -369,6 +384,7 @@ def _person(d: Dictionaries, item: dict) -> Person:
 
 
 def _load_people(d: Dictionaries, data: dict) -> None:
+    d._held.clear()
     for key, offices in (data.get("leader_office") or {}).items():
         d.leader_office[key] = tuple(offices)
     for item in data.get("people") or ():
@@ -379,6 +395,7 @@ def _add_person(d: Dictionaries, person) -> None:
     """Register a person under their name and aliases; a later entry for the same name replaces the earlier one."""
     d.people = [p for p in d.people if p.name != person.name]
     d.people.append(person)
+    d._held.clear()
     entry = Entry(person.name, person.code or "", person.country, person.sector, "person", "alias", "title", person)
     d.add_phrase(person.name, entry)
     for alias in person.aliases:

@@ -40,8 +40,10 @@ CONTEXT_WEIGHT = 2.0
 _DASHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u2010": "-", "\u2011": "-", "\u2013": "-", "\u2014": "-"})
 
 
+@lru_cache(maxsize=65536)
 def name_key(text: str) -> str:
-    """The folded form names are matched by: ``"the U.S."`` -> ``"us"``, ``"Zürich"`` -> ``"zurich"``."""
+    """The folded form names are matched by: ``"the U.S."`` -> ``"us"``, ``"Zürich"`` -> ``"zurich"``.
+    Memoised: the places stage folds the same words over and over."""
     if not text.isascii():
         text = unicodedata.normalize("NFKD", text.translate(_DASHES))
         text = "".join(ch for ch in text if not unicodedata.combining(ch))

@@ -115,14 +115,7 @@ class _Tokens:
 
     def key(self, i: int, j: int) -> str:
         """Folded name of tokens ``i..j-1``."""
-        return _name_key(self.text[self.starts[i] : self.ends[j - 1]])
-
-
-@lru_cache(maxsize=65536)
-def _name_key(text: str) -> str:
-    """:func:`~eventwire.gazetteer.name_key`, memoised: the scans fold the same words
-    over and over."""
-    return name_key(text)
+        return name_key(self.text[self.starts[i] : self.ends[j - 1]])
 
 
 @lru_cache(maxsize=65536)
@@ -326,7 +319,7 @@ def _collect(doc: Doc, text: str, gaz: Gazetteer, rules: PlaceRules, ents=None) 
 
 def _is_capital(gaz: Gazetteer, entry: Entry) -> bool:
     country = gaz.country(entry.country) if entry.country else None
-    return country is not None and entry.feature == "city" and _capital_name(gaz, country) == _name_key(entry.name)
+    return country is not None and entry.feature == "city" and _capital_name(gaz, country) == name_key(entry.name)
 
 
 def _capital_name(gaz: Gazetteer, country: Entry) -> str:
